@@ -1,0 +1,136 @@
+"""The one typed settings class, read once at start-up from the environment or .env."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+OFFICIAL_TELEGRAM_API = "https://api.telegram.org"
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+class BackendSettings(BaseSettings):
+    """What `python -m bot check` needs: the license backend and the vendor's time zone."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    license_api_url: str
+    license_api_token: SecretStr = SecretStr("")
+    timezone: str = "Europe/Moscow"
+
+    @field_validator("license_api_url")
+    @classmethod
+    def _backend_url(cls, value: str) -> str:
+        return _http_url(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def backend_token(self) -> str | None:
+        return self.license_api_token.get_secret_value() or None
+
+
+def _http_url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if not value.startswith(("http://", "https://")) or len(value) < 10:
+        raise ValueError("must be an http(s) URL")
+    return value
+
+
+class Settings(BackendSettings):
+    """Every setting of the bot; names match ../shared/DESIGN.md."""
+
+    bot_token: SecretStr
+    database_path: Path = Path("data/bot.sqlite3")
+    support_agent_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    support_chat_id: int | None = None
+    telegram_api_url: str = OFFICIAL_TELEGRAM_API
+    reminder_days: Annotated[tuple[int, ...], NoDecode] = (14, 3, 1)
+    # Abuse limits: backend look-ups a non-agent may trigger per window.
+    lookups_per_user: int = Field(default=10, ge=1)
+    lookups_per_chat: int = Field(default=20, ge=1)
+    lookup_window_seconds: int = Field(default=600, ge=1)
+    max_claims_per_message: int = Field(default=10, ge=1, le=50)
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        raw = value.get_secret_value().strip()
+        head, sep, tail = raw.partition(":")
+        if not (sep and head.isdigit() and tail):
+            raise ValueError("must look like 123456:ABC-DEF (as given by @BotFather)")
+        return SecretStr(raw)
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _telegram_url(cls, value: str) -> str:
+        return _http_url(value) if value.strip() else OFFICIAL_TELEGRAM_API
+
+    @field_validator("support_agent_ids", mode="before")
+    @classmethod
+    def _agent_ids(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("support_chat_id", mode="before")
+    @classmethod
+    def _empty_chat_id(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _days(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _days_positive(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(day < 1 or day > 365 for day in value):
+            raise ValueError("each day must be between 1 and 365")
+        return tuple(sorted(set(value), reverse=True))
+
+    def is_agent(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.support_agent_ids
+
+
+S = TypeVar("S", bound=BackendSettings)
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line naming it."""
+
+
+def load_settings(cls: type[S] = Settings, **overrides: object) -> S:  # type: ignore[assignment]
+    """Read settings once; turn pydantic's report into one clear line."""
+    try:
+        return cls(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]).upper() or "settings"
+            reason = "is required" if error["type"] == "missing" else error["msg"]
+            problems.append(f"{name} {reason}")
+        raise SettingsError("configuration error: " + "; ".join(problems)) from None

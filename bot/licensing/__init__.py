@@ -1,0 +1,1 @@
+"""The license domain: parsing pasted texts, backend checks and verdicts. No Telegram here."""

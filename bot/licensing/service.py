@@ -1,0 +1,173 @@
+"""Verifying claims: keep them on disk, ask the backend, store the verdict. No Telegram here."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+
+from bot.clock import Clock
+from bot.licensing.backend import LicenseBackend
+from bot.licensing.models import (
+    CheckResult,
+    Claim,
+    ClaimedStatus,
+    Found,
+    LicenseCheck,
+    Misconfigured,
+    NotFound,
+    Unavailable,
+)
+from storage.records import PendingCheck
+from storage.repository import RESOLVED_FOUND, RESOLVED_NOT_FOUND, Repository
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """The backend confirmed the license; `claim` is what was pasted (None on a re-check)."""
+
+    check: LicenseCheck
+    claim: Claim | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """The backend does not know this Request ID."""
+
+    request_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Delayed:
+    """The backend could not answer now; the claim waits on disk and will be retried."""
+
+    request_id: str
+    operator_problem: bool = False
+
+
+Outcome = Verified | Unknown | Delayed
+AlertOperator = Callable[[Misconfigured], Awaitable[None]]
+
+
+def claim_of(pending: PendingCheck) -> Claim:
+    claimed = pending.claimed_expires_on
+    expires = date.fromisoformat(claimed) if claimed else None
+    return Claim(pending.request_id, ClaimedStatus(pending.claimed_status), expires)
+
+
+class VerificationService:
+    """Turns pasted claims into stored verdicts; transient failures become pending retries."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        backend: LicenseBackend,
+        clock: Clock,
+        *,
+        alert_operator: AlertOperator | None = None,
+        lease_seconds: float = 120.0,
+        retry_base: float = 2.0,
+        retry_cap: float = 300.0,
+    ) -> None:
+        self.repo = repo
+        self.backend = backend
+        self.clock = clock
+        self.alert_operator = alert_operator
+        self.lease_seconds = lease_seconds
+        self.retry_base = retry_base
+        self.retry_cap = retry_cap
+        self.pending_changed = asyncio.Event()
+
+    async def verify(
+        self, chat_id: int, claims: list[Claim], requested_by: int | None, reply_to: int | None
+    ) -> list[Outcome]:
+        """Check every claim for a chat whose row already exists; verdicts hit disk first."""
+        lease = self.clock.timestamp() + self.lease_seconds
+        await self.repo.add_pending(chat_id, claims, reply_to, requested_by, lease)
+        results = await asyncio.gather(*(self.backend.check(c.request_id) for c in claims))
+        outcomes = []
+        for claim, result in zip(claims, results, strict=True):
+            outcomes.append(await self._apply(chat_id, claim, result, requested_by, attempts=0))
+        return outcomes
+
+    async def retry(self, pending: PendingCheck) -> Outcome:
+        """One more backend attempt for a claim waiting on disk."""
+        result = await self.backend.check(pending.request_id)
+        return await self._apply(
+            pending.chat_id, claim_of(pending), result, pending.requested_by, pending.attempts
+        )
+
+    async def recheck(self, chat_id: int, request_ids: list[str]) -> list[Outcome]:
+        """Ask the backend again about licenses a chat already holds (agents' /recheck)."""
+        results = await asyncio.gather(*(self.backend.check(rid) for rid in request_ids))
+        outcomes: list[Outcome] = []
+        for request_id, result in zip(request_ids, results, strict=True):
+            if isinstance(result, Found):
+                await self.repo.record_found(chat_id, result.check, None, None, self.clock.now())
+                outcomes.append(Verified(result.check))
+            elif isinstance(result, NotFound):
+                outcomes.append(Unknown(request_id))
+            else:
+                await self._maybe_alert(result)
+                outcomes.append(Delayed(request_id, isinstance(result, Misconfigured)))
+        return outcomes
+
+    async def lookup(self, request_id: str) -> CheckResult:
+        result = await self.backend.check(request_id)
+        await self._maybe_alert(result)
+        return result
+
+    async def acknowledge(self, chat_id: int, outcomes: list[Outcome]) -> None:
+        """The chat was told about these outcomes: their pending rows can go."""
+        answered = [o.check.request_id if isinstance(o, Verified) else o.request_id
+                    for o in outcomes if not isinstance(o, Delayed)]
+        if answered:
+            await self.repo.acknowledge_pending(chat_id, answered)
+
+    async def _apply(
+        self,
+        chat_id: int,
+        claim: Claim,
+        result: CheckResult,
+        requested_by: int | None,
+        attempts: int,
+    ) -> Outcome:
+        if isinstance(result, Found):
+            await self.repo.record_found(chat_id, result.check, claim, requested_by,
+                                         self.clock.now())
+            return Verified(result.check, claim)
+        if isinstance(result, NotFound):
+            await self.repo.resolve_pending(chat_id, claim.request_id, RESOLVED_NOT_FOUND)
+            return Unknown(claim.request_id)
+        await self._maybe_alert(result)
+        delay = self.backoff(attempts + 1, getattr(result, "retry_after", None))
+        reason = result.reason if isinstance(result, Unavailable) else result.detail
+        await self.repo.reschedule_pending(
+            chat_id, claim.request_id, attempts + 1, self.clock.timestamp() + delay, reason
+        )
+        logger.info("check of %s delayed %.1fs: %s", claim.request_id, delay, reason)
+        self.pending_changed.set()
+        return Delayed(claim.request_id, isinstance(result, Misconfigured))
+
+    def backoff(self, attempt: int, retry_after: float | None) -> float:
+        """Exponential backoff with jitter, first retry within seconds, capped at minutes."""
+        delay = min(self.retry_cap, self.retry_base * 2 ** max(0, attempt - 1))
+        delay *= random.uniform(0.8, 1.2)
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, self.retry_cap))
+        return delay
+
+    async def _maybe_alert(self, result: CheckResult) -> None:
+        if isinstance(result, Misconfigured):
+            logger.error("license backend refused our credentials: %s %s",
+                         result.status_code, result.detail)
+            if self.alert_operator is not None:
+                await self.alert_operator(result)
+
+
+RESOLVED = (RESOLVED_FOUND, RESOLVED_NOT_FOUND)

@@ -1,0 +1,126 @@
+"""Builds the bot from settings and runs it: the same factory serves `python -m bot` and tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand
+
+from bot.clock import Clock
+from bot.config import OFFICIAL_TELEGRAM_API, Settings
+from bot.licensing.backend import LicenseBackend
+from bot.licensing.retry import RetryWorker
+from bot.licensing.service import VerificationService
+from bot.telegram.alerts import OperatorAlerts
+from bot.telegram.announce import Announcer
+from bot.telegram.delivery import Delivery
+from bot.telegram.polling import DurablePolling
+from bot.telegram.routers import get_routers
+from bot.telegram.status import StatusBoard
+from bot.telegram.throttle import FloodControlMiddleware
+from storage.db import Database
+from storage.repository import Repository
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = [
+    BotCommand(command="license", description="Срок поддержки в этом чате"),
+    BotCommand(command="help", description="Как прислать информацию о лицензии"),
+]
+
+
+def create_bot(settings: Settings) -> Bot:
+    session = AiohttpSession()
+    if settings.telegram_api_url != OFFICIAL_TELEGRAM_API:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(FloodControlMiddleware())
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+@dataclass
+class BotApp:
+    """Every app-lifetime object, built once; handlers receive them as Dispatcher data."""
+
+    settings: Settings
+    clock: Clock
+    bot: Bot
+    dp: Dispatcher
+    db: Database
+    repo: Repository
+    backend: LicenseBackend
+    service: VerificationService
+    polling: DurablePolling
+    worker: RetryWorker
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll until `stop` is set; then finish what is running and close everything."""
+        await self.dp.emit_startup(bot=self.bot, **self.dp.workflow_data)
+        worker: asyncio.Task[None] | None = None
+        try:
+            await self.polling.replay_inbox()
+            worker = asyncio.create_task(self.worker.run(), name="retry-worker")
+            await self.polling.run(stop)
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+            await self.dp.emit_shutdown(bot=self.bot, **self.dp.workflow_data)
+
+
+async def on_startup(bot: Bot) -> None:
+    await bot.delete_webhook(drop_pending_updates=False)
+    try:
+        await bot.set_my_commands(COMMANDS)
+    except TelegramAPIError as exc:
+        logger.warning("could not set the command menu: %s", exc)
+
+
+async def on_shutdown(bot: Bot, backend: LicenseBackend, db: Database) -> None:
+    await backend.aclose()
+    await db.close()
+    await bot.session.close()
+
+
+async def build_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    retry_base: float = 2.0,
+    poll_timeout: int = 25,
+) -> BotApp:
+    clock = clock or Clock(settings.tz)
+    db = Database(settings.database_path)
+    await db.connect()
+    repo = Repository(db)
+    backend = LicenseBackend(settings.license_api_url, settings.backend_token)
+    bot = create_bot(settings)
+    delivery = Delivery(bot, repo)
+    alerts = OperatorAlerts(delivery, settings.support_chat_id)
+    service = VerificationService(
+        repo, backend, clock, alert_operator=alerts.backend_misconfigured, retry_base=retry_base
+    )
+    board = StatusBoard(bot, repo, clock, delivery)
+    dp = Dispatcher(
+        settings=settings, clock=clock, db=db, repo=repo, backend=backend, service=service,
+        board=board, delivery=delivery,
+    )
+    dp.include_routers(*get_routers())
+    dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
+    polling = DurablePolling(bot, dp, repo, poll_timeout=poll_timeout)
+    worker = RetryWorker(service, Announcer(delivery, board, clock))
+    return BotApp(settings, clock, bot, dp, db, repo, backend, service, polling, worker)

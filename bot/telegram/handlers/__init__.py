@@ -1,0 +1,1 @@
+"""Routers, one module each, assembled in priority order by bot.telegram.routers."""

@@ -1,0 +1,48 @@
+"""The bot's own membership: added, promoted, removed, and groups upgraded to supergroups."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.types import ChatMemberUpdated, Message
+
+from bot.telegram.status import StatusBoard
+from storage.repository import Repository
+
+logger = logging.getLogger(__name__)
+
+GONE_STATUSES = frozenset({"kicked", "left"})
+
+
+async def on_my_chat_member(
+    event: ChatMemberUpdated, repo: Repository, board: StatusBoard
+) -> None:
+    """Receives a change of the bot's own membership in a chat."""
+    chat = event.chat
+    status = event.new_chat_member.status
+    if status in GONE_STATUSES:
+        logger.info("bot removed from chat %s (%s)", chat.id, status)
+        await repo.set_chat_active(chat.id, False)
+        return
+    await repo.upsert_chat(chat.id, chat.type, chat.title or chat.full_name or None)
+    # Came back or was promoted: the status may now be pinnable.
+    await board.refresh(chat.id)
+
+
+async def on_migrated(message: Message, repo: Repository, board: StatusBoard) -> None:
+    """Receives the service message of a group upgraded to a supergroup (either side)."""
+    if message.migrate_to_chat_id:
+        old_id, new_id = message.chat.id, message.migrate_to_chat_id
+    else:
+        old_id, new_id = message.migrate_from_chat_id or 0, message.chat.id
+    logger.info("chat %s migrated to %s", old_id, new_id)
+    await repo.migrate_chat(old_id, new_id)
+    await board.refresh(new_id)
+
+
+def get_router() -> Router:
+    router = Router(name="membership")
+    router.my_chat_member.register(on_my_chat_member)
+    router.message.register(on_migrated, F.migrate_to_chat_id | F.migrate_from_chat_id)
+    return router

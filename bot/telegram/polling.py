@@ -1,0 +1,147 @@
+"""Long polling with a durable inbox: an update is on disk before Telegram forgets it.
+
+Telegram drops a batch of updates as soon as the next getUpdates asks past it, which
+can be before their handlers have finished. So every batch is written to the inbox
+table (with the next offset) first, and an update leaves the inbox only when its
+handler is done. After a crash the inbox is replayed on start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import weakref
+
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.types import Update
+
+from storage.repository import Repository
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3  # an update that crashed the bot this often is dropped, not replayed forever
+
+
+def update_chat_id(update: Update) -> int | None:
+    """The chat an update belongs to, so updates of one chat are handled in order."""
+    event = update.event
+    chat = getattr(event, "chat", None)
+    if chat is None and update.callback_query is not None and update.callback_query.message:
+        chat = update.callback_query.message.chat
+    return chat.id if chat is not None else None
+
+
+class DurablePolling:
+    """getUpdates → inbox → handlers (serial per chat, concurrent across chats)."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        dp: Dispatcher,
+        repo: Repository,
+        *,
+        poll_timeout: int = 25,
+        concurrency: int = 16,
+        drain_seconds: float = 5.0,
+    ) -> None:
+        self.bot = bot
+        self.dp = dp
+        self.repo = repo
+        self.poll_timeout = poll_timeout
+        self.drain_seconds = drain_seconds
+        self._slots = asyncio.Semaphore(concurrency)
+        self._chat_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
+            weakref.WeakValueDictionary()
+        )
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def replay_inbox(self) -> int:
+        """Handle what an earlier run took from Telegram but did not finish."""
+        rows = await self.repo.inbox_pending()
+        replayed = []
+        for update_id, payload, attempts in rows:
+            if attempts >= MAX_ATTEMPTS:
+                logger.error("dropping update %s after %s failed attempts", update_id, attempts)
+                await self.repo.inbox_done(update_id)
+                continue
+            await self.repo.inbox_attempt(update_id)
+            update = Update.model_validate_json(payload, context={"bot": self.bot})
+            replayed.append(self._spawn(update))
+        if replayed:
+            logger.info("replaying %s update(s) from the inbox", len(replayed))
+            await asyncio.wait(replayed)
+        return len(replayed)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        offset = await self.repo.stored_offset()
+        allowed = self.dp.resolve_used_update_types()
+        failures = 0
+        while not stop.is_set():
+            fetch = asyncio.ensure_future(self.bot.get_updates(
+                offset=offset, timeout=self.poll_timeout, allowed_updates=allowed,
+                request_timeout=self.poll_timeout + 10,
+            ))
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not fetch.done():
+                fetch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await fetch
+                break
+            try:
+                updates = fetch.result()
+            except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
+                failures += 1
+                delay = min(30.0, 0.5 * 2 ** min(failures, 6))
+                logger.warning("getUpdates failed (%s); retrying in %.1fs", exc, delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=delay)
+                continue
+            failures = 0
+            if not updates:
+                continue
+            offset = updates[-1].update_id + 1
+            await self.repo.inbox_add(
+                [(u.update_id, u.model_dump_json(exclude_unset=True)) for u in updates], offset
+            )
+            for update in updates:
+                self._spawn(update)
+        await self.drain()
+
+    def _spawn(self, update: Update) -> asyncio.Task[None]:
+        task = asyncio.create_task(self._handle(update), name=f"update-{update.update_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _handle(self, update: Update) -> None:
+        chat_id = update_chat_id(update)
+        lock = self._chat_lock(chat_id) if chat_id is not None else contextlib.nullcontext()
+        async with self._slots, lock:
+            try:
+                await self.dp.feed_update(self.bot, update)
+            except Exception:
+                logger.exception("update %s failed outside the error handlers",
+                                 update.update_id)
+            await self.repo.inbox_done(update.update_id)
+
+    def _chat_lock(self, chat_id: int) -> asyncio.Lock:
+        lock = self._chat_locks.get(chat_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._chat_locks[chat_id] = lock
+        return lock
+
+    async def drain(self) -> None:
+        """Give running handlers a few seconds; the rest stay in the inbox for next start."""
+        if not self._tasks:
+            return
+        _done, pending = await asyncio.wait(set(self._tasks), timeout=self.drain_seconds)
+        for task in pending:
+            task.cancel()
+        if pending:
+            logger.warning("%s update(s) left in the inbox for the next start", len(pending))
+            await asyncio.wait(pending)

@@ -1,0 +1,17 @@
+"""All routers in one place, in priority order."""
+
+from aiogram import Router
+
+from bot.telegram.handlers import agents, common, errors, fallback, membership, paste
+
+
+def get_routers() -> list[Router]:
+    return [
+        errors.get_router(),
+        membership.get_router(),
+        agents.get_router(),
+        agents.get_refusal_router(),
+        common.get_router(),
+        paste.get_router(),
+        fallback.get_router(),
+    ]
