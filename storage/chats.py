@@ -1,0 +1,82 @@
+"""Chats the bot serves: activity, the status message, group migrations."""
+
+from __future__ import annotations
+
+from storage.db import Database
+from storage.records import ChatRecord
+from storage.rows import chat_row, now_text
+
+
+class ChatStore:
+    """Reads and writes of the chats table (and moving a chat's rows to a new id)."""
+
+    db: Database
+
+    async def upsert_chat(self, chat_id: int, chat_type: str, title: str | None) -> None:
+        now = now_text()
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                """INSERT INTO chats (chat_id, type, title, active, created_at, updated_at)
+                   VALUES (?, ?, ?, 1, ?, ?)
+                   ON CONFLICT (chat_id) DO UPDATE SET type = excluded.type,
+                       title = excluded.title, active = 1, updated_at = excluded.updated_at""",
+                (chat_id, chat_type, title, now, now),
+            )
+
+    async def get_chat(self, chat_id: int) -> ChatRecord | None:
+        async with self.db.reading() as conn:
+            cursor = await conn.execute("SELECT * FROM chats WHERE chat_id = ?", (chat_id,))
+            row = await cursor.fetchone()
+        return chat_row(row) if row else None
+
+    async def set_chat_active(self, chat_id: int, active: bool) -> None:
+        await self._update_chat(chat_id, "active", int(active))
+
+    async def set_status_message(self, chat_id: int, message_id: int | None) -> None:
+        await self._update_chat(chat_id, "status_message_id", message_id)
+
+    async def set_pin_problem_notified(self, chat_id: int, notified: bool) -> None:
+        await self._update_chat(chat_id, "pin_problem_notified", int(notified))
+
+    async def _update_chat(self, chat_id: int, column: str, value: object) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                f"UPDATE chats SET {column} = ?, updated_at = ? WHERE chat_id = ?",
+                (value, now_text(), chat_id),
+            )
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: its licenses and pending checks follow the new id."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute("SELECT 1 FROM chats WHERE chat_id = ?", (old_id,))
+            if await cursor.fetchone() is None:
+                return
+            cursor = await conn.execute("SELECT 1 FROM chats WHERE chat_id = ?", (new_id,))
+            if await cursor.fetchone() is None:
+                await conn.execute(
+                    "UPDATE chats SET chat_id = ?, type = 'supergroup', status_message_id = NULL,"
+                    " updated_at = ? WHERE chat_id = ?",
+                    (new_id, now_text(), old_id),
+                )
+                return
+            # Both exist (the new chat was seen first): merge, the newer verdict wins.
+            await conn.execute(
+                """DELETE FROM licenses WHERE chat_id = ? AND license_key IN (
+                       SELECT o.license_key FROM licenses o JOIN licenses n
+                         ON n.license_key = o.license_key AND n.chat_id = ?
+                       WHERE o.chat_id = ? AND o.verified_at <= n.verified_at)""",
+                (old_id, new_id, old_id),
+            )
+            await conn.execute(
+                "DELETE FROM licenses WHERE chat_id = ? AND license_key IN"
+                " (SELECT license_key FROM licenses WHERE chat_id = ?)",
+                (new_id, old_id),
+            )
+            await conn.execute(
+                "UPDATE licenses SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)
+            )
+            await conn.execute(
+                "UPDATE OR IGNORE pending_checks SET chat_id = ? WHERE chat_id = ?",
+                (new_id, old_id),
+            )
+            await conn.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))

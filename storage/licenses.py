@@ -1,0 +1,142 @@
+"""Verified licenses per chat: the backend's verdicts, as last checked."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.licensing.models import Claim, LicenseCheck
+from storage.db import Database
+from storage.records import ChatRecord, StoredLicense
+from storage.rows import joined_chat, license_row, now_text
+
+RESOLVED_FOUND = "found"
+
+
+class LicenseStore:
+    """Reads and writes of the licenses table."""
+
+    db: Database
+
+    async def record_found(
+        self,
+        chat_id: int,
+        check: LicenseCheck,
+        claim: Claim | None,
+        added_by: int | None,
+        verified_at: datetime,
+    ) -> None:
+        """Store the backend's verdict and mark the pending claim answered, atomically."""
+        now = now_text()
+        async with self.db.transaction() as conn:
+            # A license known so far by its Request ID may now carry a license_id.
+            await conn.execute(
+                "DELETE FROM licenses WHERE chat_id = ? AND request_id = ? AND license_key != ?",
+                (chat_id, check.request_id, check.license_key),
+            )
+            await conn.execute(
+                """INSERT INTO licenses (chat_id, license_key, request_id, license_id, status,
+                       demo, expires_on, bitrix_license_active, module_id, module_name,
+                       module_version, site, renew_url, checked_at, verified_at,
+                       claimed_status, claimed_expires_on, added_by, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (chat_id, license_key) DO UPDATE SET
+                       request_id = excluded.request_id, license_id = excluded.license_id,
+                       status = excluded.status, demo = excluded.demo,
+                       expires_on = excluded.expires_on,
+                       bitrix_license_active = excluded.bitrix_license_active,
+                       module_id = excluded.module_id, module_name = excluded.module_name,
+                       module_version = excluded.module_version, site = excluded.site,
+                       renew_url = excluded.renew_url, checked_at = excluded.checked_at,
+                       verified_at = excluded.verified_at,
+                       claimed_status = COALESCE(excluded.claimed_status, claimed_status),
+                       claimed_expires_on = CASE WHEN excluded.claimed_status IS NULL
+                           THEN claimed_expires_on ELSE excluded.claimed_expires_on END,
+                       added_by = COALESCE(excluded.added_by, added_by)""",
+                (
+                    chat_id,
+                    check.license_key,
+                    check.request_id,
+                    check.license_id,
+                    check.status,
+                    int(check.demo),
+                    check.expires_on.isoformat() if check.expires_on else None,
+                    None if check.bitrix_license_active is None
+                    else int(check.bitrix_license_active),
+                    check.module_id,
+                    check.module_name,
+                    check.module_version,
+                    check.site,
+                    check.renew_url,
+                    check.checked_at.isoformat() if check.checked_at else None,
+                    verified_at.astimezone(UTC).isoformat(timespec="seconds"),
+                    claim.status.value if claim else None,
+                    claim.expires_on.isoformat() if claim and claim.expires_on else None,
+                    added_by,
+                    now,
+                ),
+            )
+            await conn.execute(
+                "UPDATE pending_checks SET resolution = ? WHERE chat_id = ? AND request_id = ?",
+                (RESOLVED_FOUND, chat_id, check.request_id),
+            )
+
+    async def licenses_for_chat(self, chat_id: int) -> list[StoredLicense]:
+        async with self.db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM licenses WHERE chat_id = ?"
+                " ORDER BY COALESCE(module_name, ''), expires_on, id",
+                (chat_id,),
+            )
+            rows = await cursor.fetchall()
+        return [license_row(row) for row in rows]
+
+    async def license_in_chat(self, chat_id: int, request_id: str) -> StoredLicense | None:
+        async with self.db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM licenses WHERE chat_id = ? AND request_id = ?",
+                (chat_id, request_id),
+            )
+            row = await cursor.fetchone()
+        return license_row(row) if row else None
+
+    async def find_by_request_id(self, request_id: str) -> list[tuple[StoredLicense, ChatRecord]]:
+        """Every chat holding this Request ID (or the license it belongs to)."""
+        async with self.db.reading() as conn:
+            cursor = await conn.execute(
+                """SELECT l.*, c.type AS c_type, c.title AS c_title, c.active AS c_active,
+                          c.status_message_id AS c_status, c.pin_problem_notified AS c_pin
+                   FROM licenses l JOIN chats c ON c.chat_id = l.chat_id
+                   WHERE l.request_id = ? OR l.license_key IN
+                       (SELECT license_key FROM licenses WHERE request_id = ?)
+                   ORDER BY l.verified_at DESC""",
+                (request_id, request_id),
+            )
+            rows = await cursor.fetchall()
+        return [(license_row(row), joined_chat(row)) for row in rows]
+
+    async def forget(self, chat_id: int, request_id: str) -> int:
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM licenses WHERE chat_id = ? AND request_id = ?", (chat_id, request_id)
+            )
+            await conn.execute(
+                "DELETE FROM pending_checks WHERE chat_id = ? AND request_id = ?",
+                (chat_id, request_id),
+            )
+            return cursor.rowcount
+
+    async def expiring_between(
+        self, first: date, last: date
+    ) -> list[tuple[StoredLicense, ChatRecord]]:
+        """Licenses whose last day lies in [first, last], soonest first, in active chats."""
+        async with self.db.reading() as conn:
+            cursor = await conn.execute(
+                """SELECT l.*, c.type AS c_type, c.title AS c_title, c.active AS c_active,
+                          c.status_message_id AS c_status, c.pin_problem_notified AS c_pin
+                   FROM licenses l JOIN chats c ON c.chat_id = l.chat_id
+                   WHERE l.expires_on BETWEEN ? AND ? AND c.active = 1
+                   ORDER BY l.expires_on, l.chat_id LIMIT 200""",
+                (first.isoformat(), last.isoformat()),
+            )
+            rows = await cursor.fetchall()
+        return [(license_row(row), joined_chat(row)) for row in rows]

@@ -1,0 +1,110 @@
+"""Claims waiting for the backend (or for their answer to be delivered)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.licensing.models import Claim
+from storage.db import Database
+from storage.records import PendingCheck
+from storage.rows import now_text, pending_row
+
+RESOLVED_NOT_FOUND = "not_found"
+
+
+class PendingStore:
+    """Reads and writes of the pending_checks table."""
+
+    db: Database
+
+    async def add_pending(
+        self,
+        chat_id: int,
+        claims: Iterable[Claim],
+        reply_to_message_id: int | None,
+        requested_by: int | None,
+        lease_until: float,
+    ) -> None:
+        """Keep every claim on disk before asking the backend; a re-paste renews the lease."""
+        now = now_text()
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                """INSERT INTO pending_checks (chat_id, request_id, claimed_status,
+                       claimed_expires_on, reply_to_message_id, requested_by,
+                       next_attempt_at, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (chat_id, request_id) DO UPDATE SET
+                       claimed_status = excluded.claimed_status,
+                       claimed_expires_on = excluded.claimed_expires_on,
+                       reply_to_message_id = excluded.reply_to_message_id,
+                       requested_by = excluded.requested_by,
+                       next_attempt_at = excluded.next_attempt_at, resolution = NULL""",
+                [
+                    (
+                        chat_id,
+                        claim.request_id,
+                        claim.status.value,
+                        claim.expires_on.isoformat() if claim.expires_on else None,
+                        reply_to_message_id,
+                        requested_by,
+                        lease_until,
+                        now,
+                    )
+                    for claim in claims
+                ],
+            )
+
+    async def resolve_pending(self, chat_id: int, request_id: str, resolution: str) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE pending_checks SET resolution = ? WHERE chat_id = ? AND request_id = ?",
+                (resolution, chat_id, request_id),
+            )
+
+    async def reschedule_pending(
+        self, chat_id: int, request_id: str, attempts: int, next_attempt_at: float, error: str
+    ) -> None:
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                """UPDATE pending_checks SET attempts = ?, next_attempt_at = ?, last_error = ?
+                   WHERE chat_id = ? AND request_id = ?""",
+                (attempts, next_attempt_at, error[:500], chat_id, request_id),
+            )
+
+    async def acknowledge_pending(self, chat_id: int, request_ids: Iterable[str]) -> None:
+        """The chat has been told; drop the answered claims."""
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "DELETE FROM pending_checks WHERE chat_id = ? AND request_id = ?"
+                " AND resolution IS NOT NULL",
+                [(chat_id, request_id) for request_id in request_ids],
+            )
+
+    async def get_pending(self, chat_id: int, request_id: str) -> PendingCheck | None:
+        async with self.db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM pending_checks WHERE chat_id = ? AND request_id = ?",
+                (chat_id, request_id),
+            )
+            row = await cursor.fetchone()
+        return pending_row(row) if row else None
+
+    async def due_pending(self, now: float, limit: int = 50) -> list[PendingCheck]:
+        async with self.db.reading() as conn:
+            cursor = await conn.execute(
+                """SELECT p.* FROM pending_checks p JOIN chats c ON c.chat_id = p.chat_id
+                   WHERE p.next_attempt_at <= ? AND c.active = 1
+                   ORDER BY p.next_attempt_at LIMIT ?""",
+                (now, limit),
+            )
+            rows = await cursor.fetchall()
+        return [pending_row(row) for row in rows]
+
+    async def next_pending_due(self) -> float | None:
+        async with self.db.reading() as conn:
+            cursor = await conn.execute(
+                """SELECT MIN(p.next_attempt_at) FROM pending_checks p
+                   JOIN chats c ON c.chat_id = p.chat_id WHERE c.active = 1"""
+            )
+            row = await cursor.fetchone()
+        return row[0] if row else None

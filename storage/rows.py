@@ -1,0 +1,76 @@
+"""Converting SQLite rows to records and values to their stored text."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+
+from bot.licensing.models import LicenseCheck
+from storage.records import ChatRecord, PendingCheck, StoredLicense
+
+
+def now_text() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _datetime(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _bool(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def license_row(row: sqlite3.Row) -> StoredLicense:
+    check = LicenseCheck(
+        request_id=row["request_id"],
+        status=row["status"],
+        license_id=row["license_id"],
+        demo=bool(row["demo"]),
+        expires_on=_date(row["expires_on"]),
+        bitrix_license_active=_bool(row["bitrix_license_active"]),
+        module_id=row["module_id"],
+        module_name=row["module_name"],
+        module_version=row["module_version"],
+        site=row["site"],
+        checked_at=_datetime(row["checked_at"]),
+        renew_url=row["renew_url"],
+    )
+    return StoredLicense(
+        chat_id=row["chat_id"],
+        check=check,
+        verified_at=datetime.fromisoformat(row["verified_at"]),
+        claimed_status=row["claimed_status"],
+        claimed_expires_on=row["claimed_expires_on"],
+        added_by=row["added_by"],
+    )
+
+
+def chat_row(row: sqlite3.Row) -> ChatRecord:
+    return ChatRecord(
+        chat_id=row["chat_id"],
+        type=row["type"],
+        title=row["title"],
+        active=bool(row["active"]),
+        status_message_id=row["status_message_id"],
+        pin_problem_notified=bool(row["pin_problem_notified"]),
+    )
+
+
+def pending_row(row: sqlite3.Row) -> PendingCheck:
+    return PendingCheck(**{key: row[key] for key in row.keys() if key != "created_at"})  # noqa: SIM118
+
+
+def joined_chat(row: sqlite3.Row) -> ChatRecord:
+    return ChatRecord(
+        chat_id=row["chat_id"],
+        type=row["c_type"],
+        title=row["c_title"],
+        active=bool(row["c_active"]),
+        status_message_id=row["c_status"],
+        pin_problem_notified=bool(row["c_pin"]),
+    )
