@@ -22,6 +22,12 @@ class ChatStore:
                        title = excluded.title, active = 1, updated_at = excluded.updated_at""",
                 (chat_id, chat_type, title, now, now),
             )
+            # Back after being blocked or removed: let the scheduler look at its licenses.
+            await conn.execute(
+                "UPDATE licenses SET next_check_at = 0 WHERE chat_id = ? AND next_check_at IS NULL"
+                " AND expires_on IS NOT NULL",
+                (chat_id,),
+            )
 
     async def get_chat(self, chat_id: int) -> ChatRecord | None:
         async with self.db.reading() as conn:
@@ -31,6 +37,11 @@ class ChatStore:
 
     async def set_chat_active(self, chat_id: int, active: bool) -> None:
         await self._update_chat(chat_id, "active", int(active))
+        if not active:  # a gone chat gets no reminders until it comes back
+            async with self.db.transaction() as conn:
+                await conn.execute(
+                    "UPDATE licenses SET next_check_at = NULL WHERE chat_id = ?", (chat_id,)
+                )
 
     async def set_status_message(self, chat_id: int, message_id: int | None) -> None:
         await self._update_chat(chat_id, "status_message_id", message_id)

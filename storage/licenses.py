@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from bot.licensing.models import Claim, LicenseCheck
 from storage.db import Database
 from storage.records import ChatRecord, StoredLicense
-from storage.rows import joined_chat, license_row, now_text
+from storage.rows import joined_chat, license_row, now_text, term_key
 
 RESOLVED_FOUND = "found"
 
@@ -24,8 +24,15 @@ class LicenseStore:
         claim: Claim | None,
         added_by: int | None,
         verified_at: datetime,
+        *,
+        next_check_at: float | None = None,
+        covered_stage: str | None = None,
     ) -> None:
-        """Store the backend's verdict and mark the pending claim answered, atomically."""
+        """Store the backend's verdict and mark the pending claim answered, atomically.
+
+        `covered_stage`: the reminder stage the answer itself covers (the customer was just
+        told the term), so the scheduler does not repeat it.
+        """
         now = now_text()
         async with self.db.transaction() as conn:
             # A license known so far by its Request ID may now carry a license_id.
@@ -37,8 +44,9 @@ class LicenseStore:
                 """INSERT INTO licenses (chat_id, license_key, request_id, license_id, status,
                        demo, expires_on, bitrix_license_active, module_id, module_name,
                        module_version, site, renew_url, checked_at, verified_at,
-                       claimed_status, claimed_expires_on, added_by, created_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       claimed_status, claimed_expires_on, added_by, created_at,
+                       next_check_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT (chat_id, license_key) DO UPDATE SET
                        request_id = excluded.request_id, license_id = excluded.license_id,
                        status = excluded.status, demo = excluded.demo,
@@ -51,7 +59,8 @@ class LicenseStore:
                        claimed_status = COALESCE(excluded.claimed_status, claimed_status),
                        claimed_expires_on = CASE WHEN excluded.claimed_status IS NULL
                            THEN claimed_expires_on ELSE excluded.claimed_expires_on END,
-                       added_by = COALESCE(excluded.added_by, added_by)""",
+                       added_by = COALESCE(excluded.added_by, added_by),
+                       next_check_at = excluded.next_check_at""",
                 (
                     chat_id,
                     check.license_key,
@@ -73,8 +82,15 @@ class LicenseStore:
                     claim.expires_on.isoformat() if claim and claim.expires_on else None,
                     added_by,
                     now,
+                    next_check_at,
                 ),
             )
+            if covered_stage is not None:
+                await conn.execute(
+                    """INSERT OR IGNORE INTO reminders_sent
+                       (chat_id, license_key, term_end, kind, sent_at) VALUES (?, ?, ?, ?, ?)""",
+                    (chat_id, check.license_key, term_key(check.expires_on), covered_stage, now),
+                )
             await conn.execute(
                 "UPDATE pending_checks SET resolution = ? WHERE chat_id = ? AND request_id = ?",
                 (RESOLVED_FOUND, chat_id, check.request_id),

@@ -64,3 +64,26 @@ MIGRATIONS: list[list[str]] = [
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ],
 ]
+
+MIGRATIONS.append(
+    [
+        # When the reminder scheduler should look at a license next (epoch seconds);
+        # NULL: never (no end date, or the chat is gone).
+        "ALTER TABLE licenses ADD COLUMN next_check_at REAL",
+        "CREATE INDEX licenses_by_next_check ON licenses(next_check_at)",
+        # The local date the pinned status last showed the days left.
+        "ALTER TABLE chats ADD COLUMN refreshed_on TEXT",
+        "CREATE INDEX chats_by_refresh ON chats(refreshed_on) WHERE status_message_id IS NOT NULL",
+        # One row per reminder kind per license term: written before the send, so never twice.
+        """CREATE TABLE reminders_sent (
+            chat_id INTEGER NOT NULL
+                REFERENCES chats(chat_id) ON UPDATE CASCADE ON DELETE CASCADE,
+            license_key TEXT NOT NULL,
+            term_end TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            PRIMARY KEY (chat_id, license_key, term_end, kind)
+        )""",
+        "UPDATE licenses SET next_check_at = 0 WHERE expires_on IS NOT NULL",
+    ]
+)

@@ -7,11 +7,12 @@ from storage.db import Database
 from storage.inbox import InboxStore
 from storage.licenses import RESOLVED_FOUND, LicenseStore
 from storage.pending import RESOLVED_NOT_FOUND, PendingStore
+from storage.reminders import ReminderStore
 
 __all__ = ["RESOLVED_FOUND", "RESOLVED_NOT_FOUND", "Repository"]
 
 
-class Repository(ChatStore, LicenseStore, PendingStore, InboxStore):
+class Repository(ChatStore, LicenseStore, PendingStore, InboxStore, ReminderStore):
     """Chats, verified licenses, pending checks and the update inbox on disk."""
 
     def __init__(self, db: Database) -> None:

@@ -9,6 +9,11 @@ from bot.licensing.models import LicenseCheck
 from storage.records import ChatRecord, PendingCheck, StoredLicense
 
 
+def term_key(expires_on: date | None) -> str:
+    """How a license term is named in reminders_sent: its last day, or «open»."""
+    return expires_on.isoformat() if expires_on else "open"
+
+
 def now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

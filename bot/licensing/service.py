@@ -21,6 +21,7 @@ from bot.licensing.models import (
     NotFound,
     Unavailable,
 )
+from bot.licensing.schedule import current_stage, next_check_at
 from storage.records import PendingCheck
 from storage.repository import RESOLVED_FOUND, RESOLVED_NOT_FOUND, Repository
 
@@ -70,11 +71,13 @@ class VerificationService:
         clock: Clock,
         *,
         alert_operator: AlertOperator | None = None,
+        reminder_days: tuple[int, ...] = (14, 3, 1),
         lease_seconds: float = 120.0,
         retry_base: float = 2.0,
         retry_cap: float = 300.0,
     ) -> None:
         self.repo = repo
+        self.reminder_days = reminder_days
         self.backend = backend
         self.clock = clock
         self.alert_operator = alert_operator
@@ -108,7 +111,7 @@ class VerificationService:
         outcomes: list[Outcome] = []
         for request_id, result in zip(request_ids, results, strict=True):
             if isinstance(result, Found):
-                await self.repo.record_found(chat_id, result.check, None, None, self.clock.now())
+                await self.store(chat_id, result.check)
                 outcomes.append(Verified(result.check))
             elif isinstance(result, NotFound):
                 outcomes.append(Unknown(request_id))
@@ -138,8 +141,7 @@ class VerificationService:
         attempts: int,
     ) -> Outcome:
         if isinstance(result, Found):
-            await self.repo.record_found(chat_id, result.check, claim, requested_by,
-                                         self.clock.now())
+            await self.store(chat_id, result.check, claim, requested_by, answered=True)
             return Verified(result.check, claim)
         if isinstance(result, NotFound):
             await self.repo.resolve_pending(chat_id, claim.request_id, RESOLVED_NOT_FOUND)
@@ -153,6 +155,24 @@ class VerificationService:
         logger.info("check of %s delayed %.1fs: %s", claim.request_id, delay, reason)
         self.pending_changed.set()
         return Delayed(claim.request_id, isinstance(result, Misconfigured))
+
+    async def store(
+        self,
+        chat_id: int,
+        check: LicenseCheck,
+        claim: Claim | None = None,
+        added_by: int | None = None,
+        *,
+        answered: bool = False,
+    ) -> None:
+        """Store a verdict with its reminder schedule; an answer covers today's reminder."""
+        now = self.clock.now()
+        covered = current_stage(check, now.date(), self.reminder_days) if answered else None
+        await self.repo.record_found(
+            chat_id, check, claim, added_by, now,
+            next_check_at=next_check_at(check, now, self.reminder_days),
+            covered_stage=covered,
+        )
 
     def backoff(self, attempt: int, retry_after: float | None) -> float:
         """Exponential backoff with jitter, first retry within seconds, capped at minutes."""

@@ -24,6 +24,7 @@ from bot.telegram.alerts import OperatorAlerts
 from bot.telegram.announce import Announcer
 from bot.telegram.delivery import Delivery
 from bot.telegram.polling import DurablePolling
+from bot.telegram.reminders import ReminderScheduler
 from bot.telegram.routers import get_routers
 from bot.telegram.status import StatusBoard
 from bot.telegram.throttle import FloodControlMiddleware
@@ -64,20 +65,23 @@ class BotApp:
     service: VerificationService
     polling: DurablePolling
     worker: RetryWorker
+    scheduler: ReminderScheduler
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; then finish what is running and close everything."""
         await self.dp.emit_startup(bot=self.bot, **self.dp.workflow_data)
-        worker: asyncio.Task[None] | None = None
+        background: list[asyncio.Task[None]] = []
         try:
             await self.polling.replay_inbox()
-            worker = asyncio.create_task(self.worker.run(), name="retry-worker")
+            background.append(asyncio.create_task(self.worker.run(), name="retry-worker"))
+            background.append(asyncio.create_task(self.scheduler.run(), name="reminders"))
             await self.polling.run(stop)
         finally:
-            if worker is not None:
-                worker.cancel()
+            for task in background:
+                task.cancel()
+            for task in background:
                 with contextlib.suppress(asyncio.CancelledError):
-                    await worker
+                    await task
             await self.dp.emit_shutdown(bot=self.bot, **self.dp.workflow_data)
 
 
@@ -101,6 +105,7 @@ async def build_app(
     clock: Clock | None = None,
     retry_base: float = 2.0,
     poll_timeout: int = 25,
+    scheduler_interval: float = 60.0,
 ) -> BotApp:
     clock = clock or Clock(settings.tz)
     db = Database(settings.database_path)
@@ -111,7 +116,8 @@ async def build_app(
     delivery = Delivery(bot, repo)
     alerts = OperatorAlerts(delivery, settings.support_chat_id)
     service = VerificationService(
-        repo, backend, clock, alert_operator=alerts.backend_misconfigured, retry_base=retry_base
+        repo, backend, clock, alert_operator=alerts.backend_misconfigured,
+        reminder_days=settings.reminder_days, retry_base=retry_base,
     )
     board = StatusBoard(bot, repo, clock, delivery)
     dp = Dispatcher(
@@ -123,4 +129,9 @@ async def build_app(
     dp.shutdown.register(on_shutdown)
     polling = DurablePolling(bot, dp, repo, poll_timeout=poll_timeout)
     worker = RetryWorker(service, Announcer(delivery, board, clock))
-    return BotApp(settings, clock, bot, dp, db, repo, backend, service, polling, worker)
+    scheduler = ReminderScheduler(
+        settings, repo, service, board, delivery, clock, interval=scheduler_interval
+    )
+    return BotApp(
+        settings, clock, bot, dp, db, repo, backend, service, polling, worker, scheduler
+    )

@@ -164,16 +164,16 @@ def expiring_text(
     today: date,
 ) -> str:
     """Agents' list of licenses that end within `days` and those that ended last week."""
-    parts = []
+    lines = []
     if ending:
-        parts.append(texts.EXPIRING_TITLE.format(days=days, word=day_word(days)))
-        parts.append("\n".join(_expiring_line(s, c) for s, c in ending))
+        lines.append(texts.EXPIRING_TITLE.format(days=days, word=day_word(days)))
+        lines.extend(_expiring_line(s, c) for s, c in ending)
     else:
-        parts.append(texts.EXPIRING_NONE.format(days=days, word=day_word(days)))
+        lines.append(texts.EXPIRING_NONE.format(days=days, word=day_word(days)))
     if ended:
-        parts.append(texts.EXPIRING_ENDED_TITLE)
-        parts.append("\n".join(_expiring_line(s, c) for s, c in ended))
-    return fit(parts)
+        lines.extend(["", texts.EXPIRING_ENDED_TITLE])
+        lines.extend(_expiring_line(s, c) for s, c in ended)
+    return fit(lines, sep="\n")
 
 
 def _expiring_line(stored: StoredLicense, chat: ChatRecord) -> str:
@@ -190,13 +190,13 @@ def chat_title(chat: ChatRecord) -> str:
     return escape(chat.title) if chat.title else texts.UNTITLED_CHAT
 
 
-def fit(parts: list[str], *, footer: str | None = None) -> str:
-    """Join blocks with blank lines, dropping whole blocks that would pass Telegram's limit."""
-    budget = MESSAGE_LIMIT - len(MORE_MARK) - (len(footer) + 2 if footer else 0)
+def fit(parts: list[str], *, footer: str | None = None, sep: str = "\n\n") -> str:
+    """Join blocks, dropping whole blocks (from the end) that would pass Telegram's limit."""
+    budget = MESSAGE_LIMIT - len(MORE_MARK) - (len(footer) + len(sep) if footer else 0)
     kept: list[str] = []
     used = 0
     for part in parts:
-        cost = len(part) + (2 if kept else 0)
+        cost = len(part) + (len(sep) if kept else 0)
         if used + cost > budget:
             kept.append(MORE_MARK.strip())
             break
@@ -204,4 +204,4 @@ def fit(parts: list[str], *, footer: str | None = None) -> str:
         used += cost
     if footer:
         kept.append(footer)
-    return "\n\n".join(kept)
+    return sep.join(kept)

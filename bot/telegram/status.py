@@ -82,9 +82,11 @@ class StatusBoard:
                     raise
             if chat.pin_problem_notified:
                 await self._pin(chat_id, chat.status_message_id, notified=True)
+            await self.repo.mark_refreshed(chat_id, now.date())
             return
         if licenses:
             await self._send_and_pin(chat_id, text, markup, chat.pin_problem_notified)
+            await self.repo.mark_refreshed(chat_id, now.date())
 
     async def _send_and_pin(self, chat_id: int, text: str, markup: object,
                             notified: bool) -> None:
