@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -158,8 +159,6 @@ async def test_no_duplicate_after_restart_mid_sweep(
     assert sent == answered + 1
     await bot.stop()
     # As if the process died right after the send, before the schedule moved on.
-    import sqlite3
-
     conn = sqlite3.connect(db_path)
     conn.execute("UPDATE licenses SET next_check_at = 0")
     conn.commit()
@@ -181,7 +180,7 @@ async def test_blocked_chat_stops_reminders(telegram, backend, start_bot, clock,
     await bot.app.scheduler.sweep()
     assert rows(db_path, "SELECT active FROM chats") == [(0,)]
     attempts = len([c for c in telegram.calls_to("sendMessage") if c.chat_id == chat["id"]])
-    for day in (3, 4, 5, 6):
+    for _ in range(4):
         move_to(clock, 1, 10, 0)
         await bot.app.scheduler.sweep()
     after = len([c for c in telegram.calls_to("sendMessage") if c.chat_id == chat["id"]])
