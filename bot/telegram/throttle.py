@@ -26,37 +26,52 @@ WRITE_PREFIXES = ("send", "edit", "pin", "unpin", "copy", "forward", "delete")
 
 
 class FloodLimits:
-    """Leaky buckets sized so that no sliding window can pass Telegram's published limits.
+    """Keeps Telegram's published limits by the clock of the send itself.
 
-    A bucket of capacity C leaking r per second lets at most C + r·W through in any
-    window W, so: global C=10, r=20/s (≤30 in any second); per chat C=1, r=1/s; per
-    group C=5, r=0.25/s (≤20 in any minute).
+    Global: a leaky bucket of capacity C leaking r/s lets at most C + r·W through in
+    any window W: C=10, r=18/s gives ≤28 in any second. Per group: C=5, r=5/22 per
+    second gives ≤19 in any minute. Per chat: at least 1.1 s between two messages,
+    checked after every other wait, right before the send. The margins absorb network
+    jitter between our clock and Telegram's.
     """
 
-    def __init__(self, *, max_chats: int = 10_000) -> None:
-        self.global_limiter = AsyncLimiter(10, 0.5)
-        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+    def __init__(self, *, chat_interval: float = 1.1, max_chats: int = 10_000) -> None:
+        self.global_limiter = AsyncLimiter(10, 10 / 18)
+        self.chat_interval = chat_interval
+        self._next_send: OrderedDict[int, float] = OrderedDict()
         self._groups: OrderedDict[int, AsyncLimiter] = OrderedDict()
         self._max_chats = max_chats
 
-    def _limiter(self, table: OrderedDict[int, AsyncLimiter], chat_id: int,
-                 rate: float, period: float) -> AsyncLimiter:
-        limiter = table.get(chat_id)
+    def _group(self, chat_id: int) -> AsyncLimiter:
+        limiter = self._groups.get(chat_id)
         if limiter is None:
-            limiter = table[chat_id] = AsyncLimiter(rate, period)
-            if len(table) > self._max_chats:
-                table.popitem(last=False)
+            limiter = self._groups[chat_id] = AsyncLimiter(5, 22)
+            if len(self._groups) > self._max_chats:
+                self._groups.popitem(last=False)
         else:
-            table.move_to_end(chat_id)
+            self._groups.move_to_end(chat_id)
         return limiter
 
     async def acquire(self, api_method: str, chat_id: int | str | None) -> None:
-        if isinstance(chat_id, int) and api_method in CHAT_MESSAGE_METHODS:
-            await self._limiter(self._chats, chat_id, 1, 1).acquire()
-            if chat_id < 0:
-                await self._limiter(self._groups, chat_id, 5, 20).acquire()
-        if api_method.startswith(WRITE_PREFIXES):
-            await self.global_limiter.acquire()
+        loop = asyncio.get_running_loop()
+        chat = chat_id if isinstance(chat_id, int) and api_method in CHAT_MESSAGE_METHODS else None
+        if chat is not None and chat < 0:
+            await self._group(chat).acquire()
+        while True:
+            if chat is not None and (wait := self._next_send.get(chat, 0.0) - loop.time()) > 0:
+                await asyncio.sleep(wait)
+            if api_method.startswith(WRITE_PREFIXES):
+                await self.global_limiter.acquire()
+            if chat is None:
+                return
+            now = loop.time()
+            # Another send to this chat may have gone out while we waited: wait again.
+            if now >= self._next_send.get(chat, 0.0):
+                self._next_send[chat] = now + self.chat_interval
+                self._next_send.move_to_end(chat)
+                if len(self._next_send) > self._max_chats:
+                    self._next_send.popitem(last=False)
+                return
 
 
 class FloodControlMiddleware(BaseRequestMiddleware):
