@@ -44,7 +44,13 @@ class ChatStore:
                 )
 
     async def set_status_message(self, chat_id: int, message_id: int | None) -> None:
-        await self._update_chat(chat_id, "status_message_id", message_id)
+        async with self.db.transaction() as conn:
+            # refreshed_on '' sorts before any date: the daily refresh finds the chat.
+            await conn.execute(
+                """UPDATE chats SET status_message_id = ?, updated_at = ?,
+                   refreshed_on = COALESCE(refreshed_on, '') WHERE chat_id = ?""",
+                (message_id, now_text(), chat_id),
+            )
 
     async def set_pin_problem_notified(self, chat_id: int, notified: bool) -> None:
         await self._update_chat(chat_id, "pin_problem_notified", int(notified))

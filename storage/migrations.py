@@ -85,5 +85,6 @@ MIGRATIONS.append(
             PRIMARY KEY (chat_id, license_key, term_end, kind)
         )""",
         "UPDATE licenses SET next_check_at = 0 WHERE expires_on IS NOT NULL",
+        "UPDATE chats SET refreshed_on = '' WHERE status_message_id IS NOT NULL",
     ]
 )

@@ -8,9 +8,15 @@ from storage.db import Database
 from storage.records import ChatRecord, StoredLicense
 from storage.rows import joined_chat, license_row, now_text, term_key
 
-JOINED = """SELECT l.*, c.type AS c_type, c.title AS c_title, c.active AS c_active,
-                   c.status_message_id AS c_status, c.pin_problem_notified AS c_pin
-            FROM licenses l JOIN chats c ON c.chat_id = l.chat_id"""
+DUE_LICENSES_SQL = """
+    SELECT l.*, c.type AS c_type, c.title AS c_title, c.active AS c_active,
+           c.status_message_id AS c_status, c.pin_problem_notified AS c_pin
+    FROM licenses l JOIN chats c ON c.chat_id = l.chat_id
+    WHERE l.next_check_at <= ? AND c.active = 1
+    ORDER BY l.next_check_at LIMIT ?"""
+CHATS_TO_REFRESH_SQL = """
+    SELECT chat_id FROM chats WHERE status_message_id IS NOT NULL
+    AND refreshed_on < ? AND active = 1 LIMIT ?"""
 
 
 class ReminderStore:
@@ -23,11 +29,7 @@ class ReminderStore:
     ) -> list[tuple[StoredLicense, ChatRecord]]:
         """Licenses whose next look is due, soonest first (index licenses_by_next_check)."""
         async with self.db.reading() as conn:
-            cursor = await conn.execute(
-                f"""{JOINED} WHERE l.next_check_at <= ? AND c.active = 1
-                    ORDER BY l.next_check_at LIMIT ?""",
-                (now, limit),
-            )
+            cursor = await conn.execute(DUE_LICENSES_SQL, (now, limit))
             rows = await cursor.fetchall()
         return [(license_row(row), joined_chat(row)) for row in rows]
 
@@ -75,11 +77,7 @@ class ReminderStore:
     async def chats_to_refresh(self, today: date, limit: int = 200) -> list[int]:
         """Chats whose pinned status has not shown today's days-left yet."""
         async with self.db.reading() as conn:
-            cursor = await conn.execute(
-                """SELECT chat_id FROM chats WHERE status_message_id IS NOT NULL
-                   AND (refreshed_on < ? OR refreshed_on IS NULL) AND active = 1 LIMIT ?""",
-                (today.isoformat(), limit),
-            )
+            cursor = await conn.execute(CHATS_TO_REFRESH_SQL, (today.isoformat(), limit))
             rows = await cursor.fetchall()
         return [row[0] for row in rows]
 

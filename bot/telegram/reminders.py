@@ -96,10 +96,16 @@ class ReminderScheduler:
         """Handle every license whose next look is due; returns how many were looked at."""
         started = self.clock.timestamp()
         seen = 0
+        previous_head: tuple[int, str] | None = None
         for _ in range(MAX_PAGES):
             page = await self.repo.due_licenses(started, self.page_size)
             if not page:
                 break
+            head = (page[0][1].chat_id, page[0][0].check.license_key)
+            if head == previous_head:  # every handled license moves on; this one did not
+                logger.error("reminder schedule of %s did not move forward; sweep stopped", head)
+                break
+            previous_head = head
             await asyncio.gather(*(self._guarded(stored, chat) for stored, chat in page))
             seen += len(page)
         return seen
