@@ -10,6 +10,7 @@ from typing import Any, TextIO
 from bot.config import BackendSettings, SettingsError, load_settings
 from bot.licensing.models import CheckResult, Claim, Found, Misconfigured, NotFound
 from bot.licensing.parser import parse_claims
+from bot.logs import configure_logging
 
 
 def verdict_json(claim: Claim, result: CheckResult, today: Any) -> dict[str, Any]:
@@ -59,6 +60,7 @@ def check_command(stdin: TextIO, stdout: TextIO) -> int:
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
+    configure_logging(secrets=[settings.backend_token], level="WARNING")
     verdicts = asyncio.run(_check_all(settings, claims))
     stdout.write(json.dumps(verdicts, ensure_ascii=False, indent=2) + "\n")
     return 0 if all(v["verdict"] in ("supported", "expired", "not_found") for v in verdicts) else 1

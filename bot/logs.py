@@ -28,10 +28,10 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def configure_logging(secrets: Iterable[str | None] = ()) -> None:
+def configure_logging(secrets: Iterable[str | None] = (), level: str = "INFO") -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+    root.setLevel(os.environ.get("LOG_LEVEL", level).upper())
