@@ -7,16 +7,19 @@ import logging
 from aiogram import F, Router
 from aiogram.types import ChatMemberUpdated, Message
 
+from bot.telegram import texts
+from bot.telegram.delivery import Delivery
 from bot.telegram.status import StatusBoard
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
 
 GONE_STATUSES = frozenset({"kicked", "left"})
+GROUP_TYPES = frozenset({"group", "supergroup"})
 
 
 async def on_my_chat_member(
-    event: ChatMemberUpdated, repo: Repository, board: StatusBoard
+    event: ChatMemberUpdated, repo: Repository, board: StatusBoard, delivery: Delivery
 ) -> None:
     """Receives a change of the bot's own membership in a chat."""
     chat = event.chat
@@ -26,8 +29,19 @@ async def on_my_chat_member(
         await repo.set_chat_active(chat.id, False)
         return
     await repo.upsert_chat(chat.id, chat.type, chat.title or chat.full_name or None)
+    was_outside = event.old_chat_member.status in GONE_STATUSES
+    if was_outside and chat.type in GROUP_TYPES:
+        text = texts.ADDED_TO_GROUP
+        if not _can_pin(event):
+            text += "\n\n" + texts.ADDED_NEEDS_ADMIN
+        await delivery.send(chat.id, text)
     # Came back or was promoted: the status may now be pinnable.
     await board.refresh(chat.id)
+
+
+def _can_pin(event: ChatMemberUpdated) -> bool:
+    member = event.new_chat_member
+    return member.status == "administrator" and bool(getattr(member, "can_pin_messages", False))
 
 
 async def on_migrated(message: Message, repo: Repository, board: StatusBoard) -> None:
