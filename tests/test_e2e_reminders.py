@@ -236,3 +236,20 @@ async def test_pin_refreshed_daily_and_resent_if_deleted(telegram, backend, star
     assert repinned != pinned
     assert f"до {ru(expires)} — осталось 38 дней" in telegram.message(
         chat["id"], repinned).plain_text
+
+
+async def test_reminder_follows_a_group_upgraded_to_supergroup(
+    telegram, backend, start_bot, clock, db_path
+):
+    bot = await start_bot(clock=clock)
+    owner = f.user("Owner")
+    old = f.group("Магазин")
+    await paste_license(telegram, backend, bot, days=4, chat=old, owner=owner)
+    new_id = -1008888888888
+    telegram.migrate(old["id"], new_id, announce=False)  # only the send error will tell
+    move_to(clock, 1, 10, 0)
+    await bot.app.scheduler.sweep()
+    await bot.app.scheduler.sweep()
+    assert [m.plain_text.count("осталось 3 дня") for m in telegram.sent_to(new_id)][:1] == [1]
+    assert sum("⏰" in m.plain_text for m in telegram.sent_to(new_id)) == 1
+    assert rows(db_path, "SELECT chat_id FROM licenses") == [(new_id,)]

@@ -142,8 +142,11 @@ class ReminderScheduler:
                 )
                 return
         stage = self._due_stage(check, now)
-        if stage is not None and not await self._remind(chat_id, check, stage, today):
-            return  # the chat is gone; it gets no schedule until it comes back
+        if stage is not None:
+            landed = await self._remind(chat_id, check, stage, today)
+            if landed is None:
+                return  # the chat is gone; it gets no schedule until it comes back
+            chat_id = landed  # a group upgraded to a supergroup on the way
         await self.repo.set_next_check(chat_id, check.license_key,
                                        next_check_at(check, now, days))
 
@@ -152,11 +155,16 @@ class ReminderScheduler:
             return None
         return current_stage(check, now.date(), self.settings.reminder_days)
 
-    async def _remind(self, chat_id: int, check: LicenseCheck, stage: str, today: date) -> bool:
-        """Send one reminder unless it was sent for this term; False when the chat is gone."""
+    async def _remind(
+        self, chat_id: int, check: LicenseCheck, stage: str, today: date
+    ) -> int | None:
+        """Send one reminder unless it was sent for this term.
+
+        Returns the chat it went to (a migrated group has a new id), None if the chat is gone.
+        """
         if not await self.repo.claim_reminder(chat_id, check.license_key, check.expires_on,
                                               stage):
-            return True
+            return chat_id
         try:
             sent = await self.delivery.send(
                 chat_id, reminder_text(stage, check, today),
@@ -166,11 +174,14 @@ class ReminderScheduler:
             await self.repo.release_reminder(chat_id, check.license_key, check.expires_on, stage)
             raise
         if sent is None:
-            return False
+            return None
         logger.info("reminder %s sent to chat %s for %s", stage, sent.chat.id, check.license_key)
+        if sent.chat.id != chat_id:
+            await self.repo.claim_reminder(sent.chat.id, check.license_key, check.expires_on,
+                                           stage)
         if stage == ENDED:
             await self.board.refresh(sent.chat.id)
-        return True
+        return sent.chat.id
 
     async def _announce_renewal(
         self, chat_id: int, old: LicenseCheck, fresh: LicenseCheck, today: date
