@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -34,7 +35,24 @@ class BackendSettings(BaseSettings):
     @field_validator("license_api_url")
     @classmethod
     def _backend_url(cls, value: str) -> str:
-        return _http_url(value)
+        value = _http_url(value)
+        parts = urlsplit(value)
+        if not parts.hostname:
+            raise ValueError("must name a host")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("must not hold credentials (they go in LICENSE_API_TOKEN)")
+        if parts.query or parts.fragment:
+            raise ValueError("must not have a query or fragment")
+        return value
+
+    @field_validator("license_api_token")
+    @classmethod
+    def _token_chars(cls, value: SecretStr) -> SecretStr:
+        raw = value.get_secret_value().strip()
+        # It goes into an HTTP header. The message never repeats the value.
+        if not all("!" <= char <= "~" for char in raw):
+            raise ValueError("may hold only visible ASCII characters, no spaces")
+        return SecretStr(raw)
 
     @field_validator("timezone")
     @classmethod

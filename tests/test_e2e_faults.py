@@ -9,6 +9,7 @@ from tests.conftest import eventually, rows
 from tests.e2e_helpers import ru, widget_text
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
+RID2 = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d"
 SUPPORT_CHAT = -1009999999999
 
 
@@ -113,17 +114,19 @@ async def test_pin_without_rights_is_explained_once(telegram, backend, start_bot
     bot = await start_bot()
     today = bot.app.clock.today()
     backend.add(RID, expires_on=today + timedelta(days=30))
+    backend.add(RID2, expires_on=today + timedelta(days=60), license_id="L-2")
     owner = f.user("Owner")
     room = f.supergroup("Магазин")
     telegram.set_chat(room, can_pin=False)
     telegram.send_text(room, owner, widget_text(RID, today))
     await telegram.wait_sent(room["id"], 3)  # answer, status, the one explanation
-    telegram.send_text(room, owner, widget_text(RID, today))
+    # (the same paste again at once would be answered by the first answer: a second module)
+    telegram.send_text(room, owner, widget_text(RID2, today))
     await telegram.wait_sent(room["id"], 4)  # a new answer; the status is edited in place
     texts = [m.plain_text for m in telegram.messages_in(room["id"])]
     assert sum("Закреплять сообщения" in t for t in texts) == 1
     assert telegram.pinned.get(room["id"]) is None
-    assert rows(db_path, "SELECT COUNT(*) FROM licenses") == [(1,)]
+    assert rows(db_path, "SELECT COUNT(*) FROM licenses") == [(2,)]
 
 
 async def test_deleted_status_is_sent_again_and_repinned(telegram, backend, start_bot):

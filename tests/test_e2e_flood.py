@@ -1,4 +1,4 @@
-"""A reminder sweep to a few hundred chats stays within Telegram's limits, by the server's clock."""
+"""A reminder sweep to hundreds of chats stays within Telegram's limits, by the server's clock."""
 
 from __future__ import annotations
 

@@ -22,7 +22,8 @@ def lic(days_left: int | None, status: str = "active") -> LicenseCheck:
 
 
 def at(days: int, hour: int = 10, minute: int = 0) -> float:
-    return datetime.combine(TODAY + timedelta(days=days), time(hour, minute), tzinfo=TZ).timestamp()
+    moment = datetime.combine(TODAY + timedelta(days=days), time(hour, minute), tzinfo=TZ)
+    return moment.timestamp()
 
 
 def test_thresholds_are_ordered_and_deduplicated():

@@ -29,7 +29,9 @@ completes). A circuit breaker stops asking a backend that keeps failing: after
 or oversized bodies, unexpected statuses) checks fail fast for `open_seconds`, then one trial
 request decides whether it closes again. Answers that prove the backend is up and speaking
 the contract (200, 404, 401/403 and 429) reset the count; a 429 in particular never opens
-the circuit, its Retry-After goes back to the caller instead.
+the circuit, its Retry-After goes back to the caller instead. `circuit_listener`, when set,
+hears each change of the circuit (False: opened, the backend is down; True: closed again) in
+a task of its own, so that a slow listener never delays a check.
 
 This module knows nothing of Telegram or settings; the token is never logged nor shown.
 """
@@ -43,7 +45,7 @@ import logging
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -84,6 +86,9 @@ _MAX_TEXT = 256  # display strings longer than this are cut (they end up in chat
 _MAX_URL = 2048
 _STATUSES = frozenset({"active", "expired"})
 _CIRCUIT_OPEN = "backend unavailable (circuit open)"
+_LISTENER_GRACE = 5.0  # seconds aclose() gives a running circuit listener
+
+CircuitListener = Callable[[bool], Awaitable[None]]
 
 
 def _user_agent() -> str:
@@ -291,26 +296,34 @@ class _Breaker:
         self._trial_running = True
         return True, None
 
-    def record(self, *, healthy: bool | None, trial: bool) -> None:
-        """healthy=None: the call ended without an answer either way (e.g. cancelled)."""
+    def record(self, *, healthy: bool | None, trial: bool) -> bool | None:
+        """healthy=None: the call ended without an answer either way (e.g. cancelled).
+
+        Returns the change: False when the circuit opened, True when it closed, else None
+        (a failed half-open trial keeps it open: no change).
+        """
         if trial:
             self._trial_running = False
         if healthy is None:
-            return
+            return None
         if healthy:
-            if self._open_until is not None:
+            was_open = self._open_until is not None
+            if was_open:
                 logger.info("license backend: answering again, circuit closed")
             self.failures = 0
             self._open_until = None
-            return
+            return True if was_open else None
         self.failures += 1
         if trial or (self._open_until is None and self.failures >= self._threshold):
+            opened = self._open_until is None
             self._open_until = self._clock() + self._open_seconds
             logger.warning(
                 "license backend: %d consecutive failures, circuit open for %.0f s",
                 self.failures,
                 self._open_seconds,
             )
+            return False if opened else None
+        return None
 
 
 # --------------------------------------------------------------------------- the client
@@ -372,6 +385,8 @@ class LicenseBackend:
         self._breaker = _Breaker(failure_threshold, open_seconds, monotonic)
         self._inflight: dict[str, asyncio.Task[_Outcome]] = {}
         self._closed = False
+        self.circuit_listener: CircuitListener | None = None
+        self._listening: set[asyncio.Task[None]] = set()
 
         headers = {"Accept": "application/json", "User-Agent": _user_agent()}
         if self._token is not None:
@@ -431,6 +446,10 @@ class LicenseBackend:
             task.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        if self._listening:
+            _done, late = await asyncio.wait(set(self._listening), timeout=_LISTENER_GRACE)
+            for task in late:
+                task.cancel()
         await self._client.aclose()
 
     async def __aenter__(self) -> Self:
@@ -464,7 +483,24 @@ class LicenseBackend:
             # Runs before the task is done: a check() after this starts a new call.
             if self._inflight.get(rid) is asyncio.current_task():
                 del self._inflight[rid]
-            self._breaker.record(healthy=healthy, trial=trial)
+            change = self._breaker.record(healthy=healthy, trial=trial)
+            if change is not None:
+                self._announce(available=change)
+
+    def _announce(self, *, available: bool) -> None:
+        listener = self.circuit_listener
+        if listener is None or self._closed:
+            return
+        task = asyncio.get_running_loop().create_task(self._tell(listener, available))
+        self._listening.add(task)
+        task.add_done_callback(self._listening.discard)
+
+    @staticmethod
+    async def _tell(listener: CircuitListener, available: bool) -> None:
+        try:
+            await listener(available)
+        except Exception:  # the listener's failure must not surface in a check
+            logger.exception("license backend: the circuit listener failed")
 
     async def _call(self, rid: str) -> _Outcome:
         try:

@@ -23,20 +23,38 @@ class OperatorAlerts:
         self.chat_id = chat_id
         self.window_seconds = window_seconds
         self._last_sent: dict[str, float] = {}
+        self._told_backend_down = False
 
     async def backend_misconfigured(self, problem: Misconfigured) -> None:
         await self._send("backend-auth",
                          texts.OPERATOR_BACKEND_AUTH.format(status=problem.status_code))
 
-    async def _send(self, kind: str, text: str) -> None:
+    async def backend_circuit(self, available: bool) -> None:
+        """The backend's circuit opened (it stopped answering) or closed (it answers again).
+
+        One alert per outage: the circuit re-opening after a failed trial is no change, and
+        an outage within the window of the last one is not announced again. «Back up» is
+        said only after a «down» that was said.
+        """
+        if not available:
+            if await self._send("backend-down", texts.OPERATOR_BACKEND_DOWN):
+                self._told_backend_down = True
+        elif self._told_backend_down:
+            self._told_backend_down = False
+            await self._send("backend-up", texts.OPERATOR_BACKEND_UP, windowed=False)
+
+    async def _send(self, kind: str, text: str, *, windowed: bool = True) -> bool:
+        """Send unless this kind went out within the window; True if it was sent."""
         if self.chat_id is None:
-            return
+            return False
         now = time.monotonic()
         last = self._last_sent.get(kind)
-        if last is not None and now - last < self.window_seconds:
-            return
+        if windowed and last is not None and now - last < self.window_seconds:
+            return False
         self._last_sent[kind] = now
         try:
-            await self.delivery.send(self.chat_id, text)
+            sent = await self.delivery.send(self.chat_id, text)
         except TelegramAPIError as exc:
             logger.error("could not alert the support chat %s: %s", self.chat_id, exc)
+            return False
+        return sent is not None

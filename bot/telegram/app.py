@@ -24,10 +24,11 @@ from bot.telegram.alerts import OperatorAlerts
 from bot.telegram.announce import Announcer
 from bot.telegram.delivery import Delivery
 from bot.telegram.polling import DurablePolling
+from bot.telegram.quota import LookupQuota
 from bot.telegram.reminders import ReminderScheduler
 from bot.telegram.routers import get_routers
 from bot.telegram.status import StatusBoard
-from bot.telegram.throttle import FloodControlMiddleware
+from bot.telegram.throttle import FloodControlMiddleware, FloodLimits
 from storage.db import Database
 from storage.repository import Repository
 
@@ -39,11 +40,11 @@ COMMANDS = [
 ]
 
 
-def create_bot(settings: Settings) -> Bot:
+def create_bot(settings: Settings, *, flood_limits: FloodLimits | None = None) -> Bot:
     session = AiohttpSession()
     if settings.telegram_api_url != OFFICIAL_TELEGRAM_API:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(FloodControlMiddleware())
+    session.middleware(FloodControlMiddleware(flood_limits))
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -106,15 +107,21 @@ async def build_app(
     retry_base: float = 2.0,
     poll_timeout: int = 25,
     scheduler_interval: float = 60.0,
+    flood_limits: FloodLimits | None = None,
+    backend_options: dict[str, float] | None = None,
 ) -> BotApp:
+    """`flood_limits` and `backend_options` (LicenseBackend timeouts, breaker) are for tests."""
     clock = clock or Clock(settings.tz)
     db = Database(settings.database_path)
     await db.connect()
     repo = Repository(db)
-    backend = LicenseBackend(settings.license_api_url, settings.backend_token)
-    bot = create_bot(settings)
+    backend = LicenseBackend(
+        settings.license_api_url, settings.backend_token, **(backend_options or {})
+    )
+    bot = create_bot(settings, flood_limits=flood_limits)
     delivery = Delivery(bot, repo)
     alerts = OperatorAlerts(delivery, settings.support_chat_id)
+    backend.circuit_listener = alerts.backend_circuit
     service = VerificationService(
         repo, backend, clock, alert_operator=alerts.backend_misconfigured,
         reminder_days=settings.reminder_days, retry_base=retry_base,
@@ -122,7 +129,7 @@ async def build_app(
     board = StatusBoard(bot, repo, clock, delivery)
     dp = Dispatcher(
         settings=settings, clock=clock, db=db, repo=repo, backend=backend, service=service,
-        board=board, delivery=delivery,
+        board=board, delivery=delivery, quota=LookupQuota.from_settings(settings, clock),
     )
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)

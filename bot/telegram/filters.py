@@ -1,4 +1,4 @@
-"""Router filters: who is an agent, and which messages carry license claims."""
+"""Router filters: who is an agent, who wrote a message, which messages carry license claims."""
 
 from __future__ import annotations
 
@@ -28,3 +28,23 @@ class HasClaims(BaseFilter):
             return False
         claims = parse_claims(text)
         return {"claims": claims} if claims else False
+
+
+class FromPerson(BaseFilter):
+    """Passes messages a person wrote: not other bots, channels or a channel's automatic
+    forward into its discussion group. An anonymous group admin writes on behalf of the
+    group itself (from GroupAnonymousBot, sender_chat = the chat) and counts as a person."""
+
+    async def __call__(self, message: Message) -> bool:
+        if message.is_automatic_forward:
+            return False
+        sender = message.from_user
+        if sender is not None and not sender.is_bot:
+            return True
+        return message.sender_chat is not None and message.sender_chat.id == message.chat.id
+
+
+def person_id(message: Message) -> int | None:
+    """The user behind a message, None for an anonymous admin (the bot account is shared)."""
+    sender = message.from_user
+    return sender.id if sender is not None and not sender.is_bot else None

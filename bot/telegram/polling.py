@@ -10,27 +10,48 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import weakref
 
 from aiogram import Bot, Dispatcher
-from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramRetryAfter,
+    TelegramUnauthorizedError,
+)
 from aiogram.types import Update
+from aiogram.types.update import UpdateTypeLookupError
+from pydantic_core import PydanticSerializationError
 
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3  # an update that crashed the bot this often is dropped, not replayed forever
+MAX_POLL_DELAY = 30.0
 
 
 def update_chat_id(update: Update) -> int | None:
     """The chat an update belongs to, so updates of one chat are handled in order."""
-    event = update.event
+    try:
+        event = update.event
+    except UpdateTypeLookupError:  # a type newer than aiogram: the dispatcher skips it
+        return None
     chat = getattr(event, "chat", None)
     if chat is None and update.callback_query is not None and update.callback_query.message:
         chat = update.callback_query.message.chat
     return chat.id if chat is not None else None
+
+
+def update_json(update: Update) -> str:
+    """The update as the inbox keeps it (read back by `Update.model_validate(json.loads())`)."""
+    try:
+        return update.model_dump_json(exclude_unset=True)
+    except PydanticSerializationError:
+        # A lone surrogate in some text cannot be UTF-8; json.dumps escapes it instead.
+        return json.dumps(update.model_dump(mode="json", exclude_unset=True))
 
 
 class DurablePolling:
@@ -45,12 +66,14 @@ class DurablePolling:
         poll_timeout: int = 25,
         concurrency: int = 16,
         drain_seconds: float = 5.0,
+        retry_base: float = 0.5,
     ) -> None:
         self.bot = bot
         self.dp = dp
         self.repo = repo
         self.poll_timeout = poll_timeout
         self.drain_seconds = drain_seconds
+        self.retry_base = retry_base
         self._slots = asyncio.Semaphore(concurrency)
         self._chat_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
             weakref.WeakValueDictionary()
@@ -67,7 +90,13 @@ class DurablePolling:
                 await self.repo.inbox_done(update_id)
                 continue
             await self.repo.inbox_attempt(update_id)
-            update = Update.model_validate_json(payload, context={"bot": self.bot})
+            try:
+                update = Update.model_validate(json.loads(payload), context={"bot": self.bot})
+            except ValueError as exc:  # unreadable: replaying it can never succeed
+                logger.error("dropping update %s: the inbox copy is unreadable (%s)",
+                             update_id, exc)
+                await self.repo.inbox_done(update_id)
+                continue
             replayed.append(self._spawn(update))
         if replayed:
             logger.info("replaying %s update(s) from the inbox", len(replayed))
@@ -93,10 +122,15 @@ class DurablePolling:
                 break
             try:
                 updates = fetch.result()
-            except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
+            except TelegramUnauthorizedError:
+                raise  # the token is wrong: start-up reports it as a configuration error
+            except (TelegramAPIError, ClientDecodeError) as exc:
+                # Network errors, 5xx, 429, a 409 from a second instance, an HTML error page
+                # from a proxy: none of them may stop the bot.
                 failures += 1
-                delay = min(30.0, 0.5 * 2 ** min(failures, 6))
-                logger.warning("getUpdates failed (%s); retrying in %.1fs", exc, delay)
+                delay = self.poll_delay(exc, failures)
+                logger.warning("getUpdates failed (%s: %s); retrying in %.1fs",
+                               type(exc).__name__, exc, delay)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=delay)
                 continue
@@ -104,12 +138,16 @@ class DurablePolling:
             if not updates:
                 continue
             offset = updates[-1].update_id + 1
-            await self.repo.inbox_add(
-                [(u.update_id, u.model_dump_json(exclude_unset=True)) for u in updates], offset
-            )
+            await self.repo.inbox_add([(u.update_id, update_json(u)) for u in updates], offset)
             for update in updates:
                 self._spawn(update)
         await self.drain()
+
+    def poll_delay(self, exc: Exception, failures: int) -> float:
+        """Backoff after a failed getUpdates; a 429 says itself how long to wait."""
+        if isinstance(exc, TelegramRetryAfter):
+            return float(min(exc.retry_after, MAX_POLL_DELAY))
+        return min(MAX_POLL_DELAY, self.retry_base * 2 ** min(failures - 1, 10))
 
     def _spawn(self, update: Update) -> asyncio.Task[None]:
         task = asyncio.create_task(self._handle(update), name=f"update-{update.update_id}")

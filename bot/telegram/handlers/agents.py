@@ -13,7 +13,7 @@ from bot.licensing.ids import canonical_request_id
 from bot.licensing.service import VerificationService
 from bot.telegram import texts
 from bot.telegram.callbacks import RecheckCallback
-from bot.telegram.filters import IsAgent
+from bot.telegram.filters import FromPerson, IsAgent
 from bot.telegram.render import expiring_text, lookup_text, status_text
 from bot.telegram.status import StatusBoard
 from storage.repository import Repository
@@ -88,7 +88,8 @@ async def on_expiring(
 ) -> None:
     """Receives an agent's /expiring [days]: licenses ending soon and recently ended."""
     arg = (command.args or "14").strip()
-    if not arg.isdigit() or not 1 <= int(arg) <= 365:
+    # isdecimal, not isdigit: int() refuses digits such as «²» that isdigit accepts.
+    if not arg.isdecimal() or not 1 <= int(arg) <= 365:
         await message.answer(texts.EXPIRING_USAGE)
         return
     days = int(arg)
@@ -122,6 +123,7 @@ def get_router() -> Router:
 def get_refusal_router() -> Router:
     """For everyone else: agent commands get a short refusal that reveals nothing."""
     router = Router(name="agents-refusal")
+    router.message.filter(FromPerson())
     router.message.register(on_not_agent, Command(*AGENT_COMMANDS))
     router.callback_query.register(on_not_agent_button, RecheckCallback.filter())
     return router

@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.licensing.service import VerificationService
 from bot.telegram import texts
+from bot.telegram.filters import FromPerson
 from bot.telegram.handlers.agents import lookup
 from bot.telegram.keyboards import renewal_keyboard
 from bot.telegram.render import status_text
@@ -57,6 +58,7 @@ async def on_license(
 
 def get_router() -> Router:
     router = Router(name="common")
+    router.message.filter(FromPerson())
     router.message.register(on_help, CommandStart())
     router.message.register(on_help, Command("help"))
     router.message.register(on_license, Command("license"))

@@ -45,12 +45,18 @@ async def on_migrated(event: ErrorEvent, delivery: Delivery) -> None:
 
 
 async def on_any_error(event: ErrorEvent, delivery: Delivery) -> None:
-    """Receives any other failure: logs it and tells a private chat to try again."""
+    """Receives any other failure: logs it and tells a private chat (or a button) to retry."""
     logger.error(
         "update %s failed: %s", event.update.update_id, event.exception,
         exc_info=(type(event.exception), event.exception, event.exception.__traceback__),
     )
     update = event.update
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer(texts.ERROR_GENERIC, show_alert=True)
+        except TelegramAPIError as exc:  # e.g. the query was answered before the failure
+            logger.warning("could not answer the button press: %s", exc)
+        return
     message = update.message or update.edited_message
     if message is None or message.chat.type != "private":
         return
