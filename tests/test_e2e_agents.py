@@ -116,3 +116,14 @@ async def test_agent_lists_expiring(telegram, backend, start_bot):
     assert "Ничего не заканчивается" in reply.plain_text
     reply = await ask(telegram, f.private_chat(agent), agent, "/expiring soon")
     assert "от 1 до 365" in reply.plain_text
+
+
+async def test_commands_typed_in_capitals_work(telegram, backend, start_bot):
+    bot = await start_bot()
+    room, expires = await register(telegram, backend, bot)
+    customer = f.user("Customer")
+    reply = await ask(telegram, room, customer, "/LICENSE")
+    assert f"до {ru(expires)}" in reply.plain_text
+    agent = f.user("Agent", id=AGENT_ID)
+    reply = await ask(telegram, room, agent, "/ReCheck")
+    assert "Перепроверено" in reply.plain_text

@@ -93,3 +93,16 @@ async def test_paste_taken_but_unanswered_is_answered_after_crash(
     [answer, _status] = telegram.sent_to(chat["id"])
     assert "Лицензия проверена" in answer.plain_text
     await eventually(lambda: rows(db_path, "SELECT COUNT(*) FROM inbox") == [(0,)])
+
+
+async def test_rejected_bot_token_stops_with_one_clear_line(telegram, backend, tmp_path):
+    db_path = tmp_path / "data" / "bot.sqlite3"
+    env = bot_env(telegram, backend, db_path)
+    env["BOT_TOKEN"] = "42:not-the-token-telegram-knows"
+    proc = await spawn(env, tmp_path)
+    _out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    assert proc.returncode == 2
+    assert err.decode().strip().splitlines()[-1] == (
+        "configuration error: BOT_TOKEN was rejected by Telegram"
+    )
+    assert b"not-the-token" not in err

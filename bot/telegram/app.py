@@ -70,9 +70,9 @@ class BotApp:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; then finish what is running and close everything."""
-        await self.dp.emit_startup(bot=self.bot, **self.dp.workflow_data)
         background: list[asyncio.Task[None]] = []
         try:
+            await self.dp.emit_startup(bot=self.bot, **self.dp.workflow_data)
             await self.polling.replay_inbox()
             background.append(asyncio.create_task(self.worker.run(), name="retry-worker"))
             background.append(asyncio.create_task(self.scheduler.run(), name="reminders"))
@@ -112,13 +112,20 @@ async def build_app(
 ) -> BotApp:
     """`flood_limits` and `backend_options` (LicenseBackend timeouts, breaker) are for tests."""
     clock = clock or Clock(settings.tz)
-    db = Database(settings.database_path)
-    await db.connect()
-    repo = Repository(db)
     backend = LicenseBackend(
         settings.license_api_url, settings.backend_token, **(backend_options or {})
     )
     bot = create_bot(settings, flood_limits=flood_limits)
+    db = Database(settings.database_path)
+    try:
+        await db.connect()
+    except BaseException:
+        # Nothing may keep the process alive after a failed start (aiosqlite's thread).
+        await db.close()
+        await backend.aclose()
+        await bot.session.close()
+        raise
+    repo = Repository(db)
     delivery = Delivery(bot, repo)
     alerts = OperatorAlerts(delivery, settings.support_chat_id)
     backend.circuit_listener = alerts.backend_circuit

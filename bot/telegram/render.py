@@ -136,25 +136,25 @@ def lookup_text(
     today: date,
 ) -> str:
     """An agent's /license <request id>: the live verdict and which chats hold it."""
-    parts = [texts.LOOKUP_TITLE.format(request_id=escape(request_id))]
+    lines = [texts.LOOKUP_TITLE.format(request_id=escape(request_id)), ""]
     if isinstance(result, Found):
-        parts.append(texts.LOOKUP_BACKEND.format(verdict=license_line(result.check, today)))
+        lines.append(texts.LOOKUP_BACKEND.format(verdict=license_line(result.check, today)))
     elif isinstance(result, NotFound):
-        parts.append(texts.LOOKUP_BACKEND_NOT_FOUND)
+        lines.append(texts.LOOKUP_BACKEND_NOT_FOUND)
     else:
         reason = getattr(result, "reason", None) or getattr(result, "detail", "")
-        parts.append(texts.LOOKUP_BACKEND_DOWN.format(reason=escape(str(reason))))
-    if holdings:
-        lines = [texts.LOOKUP_CHATS]
-        for _stored, chat in holdings:
-            lines.append(texts.LOOKUP_CHAT_LINE.format(
-                title=chat_title(chat), chat_id=chat.chat_id,
-                inactive="" if chat.active else texts.LOOKUP_CHAT_INACTIVE,
-            ))
-        parts.append("\n".join(lines))
-    else:
-        parts.append(texts.LOOKUP_NO_CHATS)
-    return fit(parts)
+        lines.append(texts.LOOKUP_BACKEND_DOWN.format(reason=escape(str(reason))))
+    lines.append("")
+    if not holdings:
+        lines.append(texts.LOOKUP_NO_CHATS)
+        return fit(lines, sep="\n")
+    lines.append(texts.LOOKUP_CHATS)
+    for _stored, chat in holdings:
+        lines.append(texts.LOOKUP_CHAT_LINE.format(
+            title=chat_title(chat), chat_id=chat.chat_id,
+            inactive="" if chat.active else texts.LOOKUP_CHAT_INACTIVE,
+        ))
+    return fit(lines, sep="\n")
 
 
 def expiring_text(

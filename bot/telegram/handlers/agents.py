@@ -113,9 +113,9 @@ def get_router() -> Router:
     router = Router(name="agents")
     router.message.filter(IsAgent())
     router.callback_query.filter(IsAgent())
-    router.message.register(on_recheck, Command("recheck"))
-    router.message.register(on_forget, Command("forget"))
-    router.message.register(on_expiring, Command("expiring"))
+    router.message.register(on_recheck, Command("recheck", ignore_case=True))
+    router.message.register(on_forget, Command("forget", ignore_case=True))
+    router.message.register(on_expiring, Command("expiring", ignore_case=True))
     router.callback_query.register(on_recheck_button, RecheckCallback.filter())
     return router
 
@@ -124,7 +124,7 @@ def get_refusal_router() -> Router:
     """For everyone else: agent commands get a short refusal that reveals nothing."""
     router = Router(name="agents-refusal")
     router.message.filter(FromPerson())
-    router.message.register(on_not_agent, Command(*AGENT_COMMANDS))
+    router.message.register(on_not_agent, Command(*AGENT_COMMANDS, ignore_case=True))
     router.callback_query.register(on_not_agent_button, RecheckCallback.filter())
     return router
 

@@ -60,6 +60,6 @@ def get_router() -> Router:
     router = Router(name="common")
     router.message.filter(FromPerson())
     router.message.register(on_help, CommandStart())
-    router.message.register(on_help, Command("help"))
-    router.message.register(on_license, Command("license"))
+    router.message.register(on_help, Command("help", ignore_case=True))
+    router.message.register(on_license, Command("license", ignore_case=True))
     return router
