@@ -95,6 +95,18 @@ async def start_bot(
             bot.task.result()
 
 
+@pytest.fixture
+async def fast_bot(
+    make_settings: Callable[..., Settings],
+) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
+    """Start bots without flood limits (for tests that send a lot), stopped at the end."""
+    from tests.fault_helpers import FastBots  # it builds on RunningBot above
+
+    bots = FastBots(make_settings)
+    yield bots.start
+    await bots.stop_all()
+
+
 def rows(db_path: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
     """Read the database file directly, as an operator would."""
     conn = sqlite3.connect(db_path)

@@ -14,18 +14,11 @@ from bot.telegram import texts
 from tests import factories as f
 from tests.conftest import eventually, rows
 from tests.e2e_helpers import ru, widget_text
-from tests.fault_helpers import QUICK_BACKEND, FastBots
+from tests.fault_helpers import QUICK_BACKEND
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
 SUPPORT_CHAT = -1009999999999
 DELAYED = "задерживается"
-
-
-@pytest.fixture
-async def fast_bot(make_settings):
-    bots = FastBots(make_settings)
-    yield bots.start
-    await bots.stop_all()
 
 
 @contextlib.contextmanager

@@ -7,24 +7,14 @@ import uuid
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from bot.clock import Clock
 from bot.telegram import texts
 from tests import factories as f
 from tests.conftest import AGENT_ID
 from tests.e2e_helpers import widget_text
-from tests.fault_helpers import FastBots
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
 WAIT = texts.ANSWER_RATE_LIMITED
-
-
-@pytest.fixture
-async def fast_bot(make_settings):
-    bots = FastBots(make_settings)
-    yield bots.start
-    await bots.stop_all()
 
 
 def ids(count: int) -> list[str]:

@@ -10,22 +10,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from tests import factories as f
 from tests.conftest import AGENT_ID, eventually, rows
 from tests.e2e_helpers import ru, widget_text
-from tests.fault_helpers import FastBots
 
 RID_A = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
 OTHER = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d"
-
-
-@pytest.fixture
-async def fast_bot(make_settings):
-    bots = FastBots(make_settings)
-    yield bots.start
-    await bots.stop_all()
 
 
 async def handled(telegram, db_path, last_update_id: int) -> None:

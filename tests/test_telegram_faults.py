@@ -17,17 +17,9 @@ from tests import factories as f
 from tests.conftest import eventually, rows
 from tests.e2e_helpers import widget_text
 from tests.fakes.telegram_api import CONFLICT
-from tests.fault_helpers import FastBots
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
 RID2 = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d"
-
-
-@pytest.fixture
-async def fast_bot(make_settings):
-    bots = FastBots(make_settings)
-    yield bots.start
-    await bots.stop_all()
 
 
 @pytest.fixture
