@@ -23,7 +23,7 @@ from bot.licensing.models import (
 )
 from bot.licensing.schedule import current_stage, next_check_at
 from storage.records import PendingCheck
-from storage.repository import RESOLVED_FOUND, RESOLVED_NOT_FOUND, Repository
+from storage.repository import RESOLVED_NOT_FOUND, Repository
 
 logger = logging.getLogger(__name__)
 
@@ -189,5 +189,3 @@ class VerificationService:
             if self.alert_operator is not None:
                 await self.alert_operator(result)
 
-
-RESOLVED = (RESOLVED_FOUND, RESOLVED_NOT_FOUND)
