@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests import factories as f
 from tests.conftest import eventually, rows
+from tests.e2e_helpers import widget_text
 
 
 def me(telegram) -> dict:
@@ -40,3 +43,23 @@ async def test_added_as_admin_just_says_hello_and_promotion_is_quiet(
         lambda: rows(db_path, "SELECT active FROM chats WHERE chat_id = ?", room["id"]) == [(0,)]
     )
     assert len(telegram.sent_to(room["id"])) == 1
+
+
+async def test_promotion_to_admin_pins_the_waiting_status(telegram, backend, start_bot):
+    bot = await start_bot()
+    rid = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
+    expires = bot.app.clock.today() + timedelta(days=30)
+    backend.add(rid, expires_on=expires)
+    owner = f.user("Owner")
+    room = f.supergroup("Магазин")
+    telegram.set_chat(room, can_pin=False)
+    telegram.send_text(room, owner, widget_text(rid, expires))
+    await telegram.wait_sent(room["id"], 3)  # answer, status, «дайте права»
+    assert telegram.pinned.get(room["id"]) is None
+    telegram.set_chat(room, can_pin=True)
+    telegram.push_update(
+        f.my_chat_member_update(room, owner, me(telegram), "member", "administrator")
+    )
+    pinned = await telegram.wait_for(lambda: telegram.pinned.get(room["id"]))
+    assert "Техническая поддержка" in telegram.message(room["id"], pinned).plain_text
+    assert len(telegram.sent_to(room["id"])) == 3  # pinned in place, nothing new said
