@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.licensing.models import Found, LicenseCheck
 from bot.telegram.render import MESSAGE_LIMIT, expiring_text, lookup_text, status_text
+from bot.telegram.render_reminders import reminder_text
 from storage.records import ChatRecord, StoredLicense
 from tests.fakes.telegram_html import parse_html
 
@@ -37,3 +38,10 @@ def test_expiring_and_status_fit_and_escape():
     ):
         assert len(text) <= MESSAGE_LIMIT
         assert "Модуль <0> & «ко»" in parse_html(text).text
+
+
+def test_a_license_that_ended_before_its_date_is_not_given_a_future_end():
+    revoked = LicenseCheck(RID, "expired", expires_on=TODAY + timedelta(days=200),
+                           module_name="Модуль")
+    text = parse_html(reminder_text("ended", revoked, TODAY)).text
+    assert "больше не активна" in text and "закончилась" not in text

@@ -17,7 +17,7 @@ def reminder_text(stage: str, check: LicenseCheck, today: date) -> str:
     module = module_title(check)
     demo = texts.DEMO_MARK if check.demo else ""
     if stage == ENDED:
-        if check.expires_on is None:
+        if check.expires_on is None or check.expires_on >= today:  # ended early (revoked)
             head = texts.REMINDER_ENDED_NO_DATE.format(module=module, demo=demo)
         else:
             head = texts.REMINDER_ENDED.format(
