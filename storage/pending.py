@@ -89,6 +89,17 @@ class PendingStore:
             row = await cursor.fetchone()
         return pending_row(row) if row else None
 
+    async def waiting_in_chat(self, chat_id: int) -> list[PendingCheck]:
+        """Claims of a chat still waiting for the backend (not yet resolved)."""
+        async with self.db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT * FROM pending_checks WHERE chat_id = ? AND resolution IS NULL"
+                " ORDER BY id",
+                (chat_id,),
+            )
+            rows = await cursor.fetchall()
+        return [pending_row(row) for row in rows]
+
     async def due_pending(self, now: float, limit: int = 50) -> list[PendingCheck]:
         async with self.db.reading() as conn:
             cursor = await conn.execute(

@@ -175,3 +175,17 @@ async def test_bot_removed_from_group_marks_it_inactive(telegram, backend, start
     await eventually(
         lambda: rows(db_path, "SELECT active FROM chats WHERE chat_id = ?", room["id"]) == [(0,)]
     )
+
+
+async def test_license_command_shows_a_check_still_waiting(telegram, backend, start_bot):
+    bot = await start_bot()
+    backend.add(RID, expires_on=bot.app.clock.today() + timedelta(days=50))
+    backend.set_down(503)
+    alice = f.user("Alice")
+    chat = f.private_chat(alice)
+    telegram.send_text(chat, alice, widget_text(RID, bot.app.clock.today()))
+    await telegram.wait_sent(chat["id"], 1)
+    telegram.send_text(chat, alice, "/license")
+    [_, status] = await telegram.wait_sent(chat["id"], 2)
+    assert f"Request ID {RID}: проверка задерживается" in status.plain_text
+    assert "Пришлите текст" not in status.plain_text

@@ -70,13 +70,21 @@ def agent_details(stored: StoredLicense, tz_now: datetime) -> str:
 
 
 def status_text(
-    licenses: list[StoredLicense], now: datetime, *, agent: bool = False
+    licenses: list[StoredLicense],
+    now: datetime,
+    *,
+    agent: bool = False,
+    waiting: list[str] | None = None,
 ) -> str:
-    """The pinned status (and /license): every module licensed in the chat."""
+    """The pinned status (and /license): every module licensed in the chat.
+
+    `waiting`: Request IDs pasted here that the license server has not answered yet.
+    """
+    pending = [texts.STATUS_WAITING.format(request_id=escape(rid)) for rid in waiting or []]
     if not licenses:
-        return fit([texts.STATUS_TITLE, texts.STATUS_EMPTY])
+        return fit([texts.STATUS_TITLE, *(pending or [texts.STATUS_EMPTY])])
     today = now.date()
-    blocks = []
+    blocks = [*pending]
     for stored in licenses:
         line = license_line(stored.check, today)
         if agent:

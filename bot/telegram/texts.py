@@ -38,6 +38,10 @@ STATUS_EMPTY = (
     "модуля (/help — где его найти)."
 )
 STATUS_UPDATED = "<i>Обновлено {when}</i>"
+STATUS_WAITING = (
+    "⏳ Request ID <code>{request_id}</code>: проверка задерживается — сервер лицензий "
+    "пока не ответил, результат придёт сюда сам."
+)
 
 LINE_ACTIVE = "✅ <b>{module}</b>{demo}\nподдержка до {date} — {left}"
 LINE_ACTIVE_OPEN = "✅ <b>{module}</b>{demo}\nлицензия активна"

@@ -53,7 +53,9 @@ async def on_license(
         (s.check for s in licenses), now.date(),
         recheck_chat_id=message.chat.id if agent and licenses else None,
     )
-    await message.answer(status_text(licenses, now, agent=agent), reply_markup=markup)
+    waiting = await repo.waiting_in_chat(message.chat.id)
+    text = status_text(licenses, now, agent=agent, waiting=[p.request_id for p in waiting])
+    await message.answer(text, reply_markup=markup)
 
 
 def get_router() -> Router:
