@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from bot.licensing.models import Claim, LicenseCheck
 from storage.db import Database
 from storage.records import ChatRecord, StoredLicense
-from storage.rows import joined_chat, license_row, now_text, term_key
+from storage.rows import LICENSE_WITH_CHAT, joined_chat, license_row, now_text, term_key
 
 RESOLVED_FOUND = "found"
 
@@ -119,9 +119,7 @@ class LicenseStore:
         """Every chat holding this Request ID (or the license it belongs to)."""
         async with self.db.reading() as conn:
             cursor = await conn.execute(
-                """SELECT l.*, c.type AS c_type, c.title AS c_title, c.active AS c_active,
-                          c.status_message_id AS c_status, c.pin_problem_notified AS c_pin
-                   FROM licenses l JOIN chats c ON c.chat_id = l.chat_id
+                f"""{LICENSE_WITH_CHAT}
                    WHERE l.request_id = ? OR l.license_key IN
                        (SELECT license_key FROM licenses WHERE request_id = ?)
                    ORDER BY l.verified_at DESC""",
@@ -147,9 +145,7 @@ class LicenseStore:
         """Licenses whose last day lies in [first, last], soonest first, in active chats."""
         async with self.db.reading() as conn:
             cursor = await conn.execute(
-                """SELECT l.*, c.type AS c_type, c.title AS c_title, c.active AS c_active,
-                          c.status_message_id AS c_status, c.pin_problem_notified AS c_pin
-                   FROM licenses l JOIN chats c ON c.chat_id = l.chat_id
+                f"""{LICENSE_WITH_CHAT}
                    WHERE l.expires_on BETWEEN ? AND ? AND c.active = 1
                    ORDER BY l.expires_on, l.chat_id LIMIT 200""",
                 (first.isoformat(), last.isoformat()),

@@ -6,12 +6,9 @@ from datetime import date
 
 from storage.db import Database
 from storage.records import ChatRecord, StoredLicense
-from storage.rows import joined_chat, license_row, now_text, term_key
+from storage.rows import LICENSE_WITH_CHAT, joined_chat, license_row, now_text, term_key
 
-DUE_LICENSES_SQL = """
-    SELECT l.*, c.type AS c_type, c.title AS c_title, c.active AS c_active,
-           c.status_message_id AS c_status, c.pin_problem_notified AS c_pin
-    FROM licenses l JOIN chats c ON c.chat_id = l.chat_id
+DUE_LICENSES_SQL = f"""{LICENSE_WITH_CHAT}
     WHERE l.next_check_at <= ? AND c.active = 1
     ORDER BY l.next_check_at LIMIT ?"""
 CHATS_TO_REFRESH_SQL = """

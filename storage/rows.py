@@ -55,14 +55,21 @@ def license_row(row: sqlite3.Row) -> StoredLicense:
     )
 
 
-def chat_row(row: sqlite3.Row) -> ChatRecord:
+# A license row joined with its chat: the chat's columns come prefixed with "c_".
+LICENSE_WITH_CHAT = """SELECT l.*, c.type AS c_type, c.title AS c_title, c.active AS c_active,
+           c.status_message_id AS c_status_message_id,
+           c.pin_problem_notified AS c_pin_problem_notified
+    FROM licenses l JOIN chats c ON c.chat_id = l.chat_id"""
+
+
+def chat_row(row: sqlite3.Row, prefix: str = "") -> ChatRecord:
     return ChatRecord(
         chat_id=row["chat_id"],
-        type=row["type"],
-        title=row["title"],
-        active=bool(row["active"]),
-        status_message_id=row["status_message_id"],
-        pin_problem_notified=bool(row["pin_problem_notified"]),
+        type=row[prefix + "type"],
+        title=row[prefix + "title"],
+        active=bool(row[prefix + "active"]),
+        status_message_id=row[prefix + "status_message_id"],
+        pin_problem_notified=bool(row[prefix + "pin_problem_notified"]),
     )
 
 
@@ -71,11 +78,5 @@ def pending_row(row: sqlite3.Row) -> PendingCheck:
 
 
 def joined_chat(row: sqlite3.Row) -> ChatRecord:
-    return ChatRecord(
-        chat_id=row["chat_id"],
-        type=row["c_type"],
-        title=row["c_title"],
-        active=bool(row["c_active"]),
-        status_message_id=row["c_status"],
-        pin_problem_notified=bool(row["c_pin"]),
-    )
+    """The chat half of a LICENSE_WITH_CHAT row."""
+    return chat_row(row, prefix="c_")
