@@ -9,7 +9,7 @@ import pytest
 from aiogram.types import Update
 
 from bot.telegram import texts
-from bot.telegram.polling import update_chat_id
+from bot.telegram.updates import update_chat_id
 from tests import factories as f
 from tests.conftest import AGENT_ID
 from tests.e2e_helpers import widget_text

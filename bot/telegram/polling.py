@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import weakref
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import (
@@ -22,27 +21,15 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.types import Update
-from aiogram.types.update import UpdateTypeLookupError
 from pydantic_core import PydanticSerializationError
 
+from bot.telegram.updates import ChatLocks, update_chat_id
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3  # an update that crashed the bot this often is dropped, not replayed forever
 MAX_POLL_DELAY = 30.0
-
-
-def update_chat_id(update: Update) -> int | None:
-    """The chat an update belongs to, so updates of one chat are handled in order."""
-    try:
-        event = update.event
-    except UpdateTypeLookupError:  # a type newer than aiogram: the dispatcher skips it
-        return None
-    chat = getattr(event, "chat", None)
-    if chat is None and update.callback_query is not None and update.callback_query.message:
-        chat = update.callback_query.message.chat
-    return chat.id if chat is not None else None
 
 
 def update_json(update: Update) -> str:
@@ -75,9 +62,7 @@ class DurablePolling:
         self.drain_seconds = drain_seconds
         self.retry_base = retry_base
         self._slots = asyncio.Semaphore(concurrency)
-        self._chat_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
+        self._chat_lock = ChatLocks()
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def replay_inbox(self) -> int:
@@ -165,13 +150,6 @@ class DurablePolling:
                 logger.exception("update %s failed outside the error handlers",
                                  update.update_id)
             await self.repo.inbox_done(update.update_id)
-
-    def _chat_lock(self, chat_id: int) -> asyncio.Lock:
-        lock = self._chat_locks.get(chat_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._chat_locks[chat_id] = lock
-        return lock
 
     async def drain(self) -> None:
         """Give running handlers a few seconds; the rest stay in the inbox for next start."""

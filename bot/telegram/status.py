@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -18,6 +16,7 @@ from bot.telegram import texts
 from bot.telegram.delivery import Delivery
 from bot.telegram.keyboards import renewal_keyboard
 from bot.telegram.render import status_text
+from bot.telegram.updates import ChatLocks
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
@@ -34,16 +33,7 @@ class StatusBoard:
         self.repo = repo
         self.clock = clock
         self.delivery = delivery
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = (
-            weakref.WeakValueDictionary()
-        )
-
-    def _lock(self, chat_id: int) -> asyncio.Lock:
-        lock = self._locks.get(chat_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[chat_id] = lock
-        return lock
+        self._lock = ChatLocks()
 
     async def refresh(self, chat_id: int) -> None:
         """Bring the pinned status in line with storage (no-op for unknown/inactive chats)."""

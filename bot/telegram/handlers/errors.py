@@ -15,30 +15,21 @@ from aiogram.types import ErrorEvent
 
 from bot.telegram import texts
 from bot.telegram.delivery import Delivery
+from bot.telegram.updates import update_chat_id
 
 logger = logging.getLogger(__name__)
 
 
-def _chat_id(event: ErrorEvent) -> int | None:
-    update = event.update
-    message = update.message or update.edited_message
-    if message is not None:
-        return message.chat.id
-    if update.callback_query and update.callback_query.message:
-        return update.callback_query.message.chat.id
-    return None
-
-
 async def on_forbidden(event: ErrorEvent, delivery: Delivery) -> None:
     """Receives 403 from Telegram: the bot was blocked or removed from the chat."""
-    chat_id = _chat_id(event)
+    chat_id = update_chat_id(event.update)
     if chat_id is not None:
         await delivery.chat_gone(chat_id, str(event.exception))
 
 
 async def on_migrated(event: ErrorEvent, delivery: Delivery) -> None:
     """Receives a send to a group that became a supergroup."""
-    chat_id = _chat_id(event)
+    chat_id = update_chat_id(event.update)
     exc = event.exception
     if chat_id is not None and isinstance(exc, TelegramMigrateToChat):
         await delivery.chat_migrated(chat_id, exc.migrate_to_chat_id)
