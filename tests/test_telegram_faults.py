@@ -53,17 +53,22 @@ async def test_429_is_waited_out_and_retried(telegram, backend, fast_bot, errors
     assert errors() == []
 
 
-async def test_blocked_while_checking_marks_the_chat_inactive_until_it_returns(
-    telegram, backend, fast_bot, db_path, errors
-):
-    bot = await fast_bot()
+async def paste_held_at_the_backend(telegram, backend, bot):
+    """A customer's paste whose backend check is in flight (held until backend.release())."""
     expires = bot.app.clock.today() + timedelta(days=30)
     backend.add(RID, expires_on=expires)
     backend.fault("hold", request_id=RID, times=1)
     alice = f.user("Alice")
     chat = f.private_chat(alice)
-    telegram.send_text(chat, alice, widget_text(RID, expires))
+    paste = telegram.send_text(chat, alice, widget_text(RID, expires))
     await backend.wait_calls(RID, 1)
+    return alice, chat, paste
+
+
+async def test_blocked_while_checking_marks_the_chat_inactive_until_it_returns(
+    telegram, backend, fast_bot, db_path, errors
+):
+    alice, chat, _paste = await paste_held_at_the_backend(telegram, backend, await fast_bot())
     telegram.block(chat["id"])
     backend.release()
     await eventually(
@@ -125,14 +130,9 @@ async def test_not_modified_is_no_error(telegram, backend, fast_bot, errors):
 
 
 async def test_the_paste_deleted_before_the_answer_still_gets_it(telegram, backend, fast_bot):
-    bot = await fast_bot()
-    expires = bot.app.clock.today() + timedelta(days=30)
-    backend.add(RID, expires_on=expires)
-    backend.fault("hold", request_id=RID, times=1)
-    alice = f.user("Alice")
-    chat = f.private_chat(alice)
-    paste = telegram.send_text(chat, alice, widget_text(RID, expires))
-    await backend.wait_calls(RID, 1)
+    _alice, chat, paste = await paste_held_at_the_backend(
+        telegram, backend, await fast_bot()
+    )
     telegram.delete_message(chat["id"], paste["message_id"])
     backend.release()
     await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]))

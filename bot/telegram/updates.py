@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 
-from aiogram.types import Update
+from aiogram.types import Chat, Update
 from aiogram.types.update import UpdateTypeLookupError
 
 
@@ -19,6 +19,11 @@ def update_chat_id(update: Update) -> int | None:
     if chat is None and update.callback_query is not None and update.callback_query.message:
         chat = update.callback_query.message.chat
     return chat.id if chat is not None else None
+
+
+def chat_title(chat: Chat) -> str | None:
+    """What agents see a chat as: a group's title, or the person's name in private."""
+    return chat.title or chat.full_name or None
 
 
 class ChatLocks:

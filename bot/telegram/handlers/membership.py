@@ -10,6 +10,7 @@ from aiogram.types import ChatMemberUpdated, Message
 from bot.telegram import texts
 from bot.telegram.delivery import Delivery
 from bot.telegram.status import StatusBoard
+from bot.telegram.updates import chat_title
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ async def on_my_chat_member(
         logger.info("bot removed from chat %s (%s)", chat.id, status)
         await repo.set_chat_active(chat.id, False)
         return
-    await repo.upsert_chat(chat.id, chat.type, chat.title or chat.full_name or None)
+    await repo.upsert_chat(chat.id, chat.type, chat_title(chat))
     was_outside = event.old_chat_member.status in GONE_STATUSES
     if was_outside and chat.type in GROUP_TYPES:
         text = texts.ADDED_TO_GROUP

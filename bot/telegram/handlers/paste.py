@@ -17,13 +17,10 @@ from bot.telegram.keyboards import renewal_keyboard
 from bot.telegram.quota import LookupQuota
 from bot.telegram.render import paste_answer
 from bot.telegram.status import StatusBoard
+from bot.telegram.updates import chat_title
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
-
-
-def chat_title(message: Message) -> str | None:
-    return message.chat.title or message.chat.full_name or None
 
 
 async def on_paste(
@@ -57,7 +54,7 @@ async def on_paste(
                 await reply(message, texts.ANSWER_RATE_LIMITED)
             return
     try:
-        await repo.upsert_chat(chat_id, message.chat.type, chat_title(message))
+        await repo.upsert_chat(chat_id, message.chat.type, chat_title(message.chat))
         outcomes = await service.verify(chat_id, claims, user_id, message.message_id)
         today = clock.today()
         checks = [o.check for o in outcomes if isinstance(o, Verified)]
