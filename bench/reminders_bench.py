@@ -49,8 +49,14 @@ def populate(path: Path, size: int, due_share: float) -> int:
                    expires_on, verified_at, created_at, next_check_at)
                VALUES (?, ?, ?, ?, 'active', ?, '2026-01-01T00:00:00+00:00', '', ?)""",
             (
-                (i, f"L-{i}", f"L-{i}", f"00000000-0000-4000-8000-{i:012d}", expires,
-                 NOW - i if i % due_every == 0 else NOW + 86_400 + i)
+                (
+                    i,
+                    f"L-{i}",
+                    f"L-{i}",
+                    f"00000000-0000-4000-8000-{i:012d}",
+                    expires,
+                    NOW - i if i % due_every == 0 else NOW + 86_400 + i,
+                )
                 for i in range(1, size + 1)
             ),
         )
@@ -102,8 +108,10 @@ async def sweep(path: Path) -> tuple[int, int, float, float, int]:
 
 
 async def run(sizes: list[int], due_share: float) -> None:
-    print(f"{'chats':>8} {'due':>6} {'query ms':>9} {'no-index ms':>12} {'pages':>6} "
-          f"{'page ms':>8} {'sweep s':>8} {'peak KiB':>9}")
+    print(
+        f"{'chats':>8} {'due':>6} {'query ms':>9} {'no-index ms':>12} {'pages':>6} "
+        f"{'page ms':>8} {'sweep s':>8} {'peak KiB':>9}"
+    )
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "bench.sqlite3"
@@ -115,8 +123,10 @@ async def run(sizes: list[int], due_share: float) -> None:
             slow = page_query_ms(path, indexed=False)
             pages, handled, page_ms, total, peak = await sweep(path)
             assert handled == due, (handled, due)
-            print(f"{size:>8} {due:>6} {fast:>9.2f} {slow:>12.2f} {pages:>6} "
-                  f"{page_ms:>8.2f} {total:>8.2f} {peak / 1024:>9.0f}")
+            print(
+                f"{size:>8} {due:>6} {fast:>9.2f} {slow:>12.2f} {pages:>6} "
+                f"{page_ms:>8.2f} {total:>8.2f} {peak / 1024:>9.0f}"
+            )
 
 
 def main() -> None:

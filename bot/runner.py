@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 async def serve(settings: Settings) -> None:
     from aiogram.exceptions import TelegramUnauthorizedError
 
-    from bot.telegram.app import build_app
+    from bot.transport.app import build_app
 
     app = await build_app(settings)
     stop = asyncio.Event()

@@ -69,7 +69,8 @@ class LicenseStore:
                     check.status,
                     int(check.demo),
                     check.expires_on.isoformat() if check.expires_on else None,
-                    None if check.bitrix_license_active is None
+                    None
+                    if check.bitrix_license_active is None
                     else int(check.bitrix_license_active),
                     check.module_id,
                     check.module_name,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -13,11 +12,10 @@ import pytest
 
 from bot.clock import Clock
 from bot.config import Settings, load_settings
-from bot.telegram.app import BotApp, build_app
+from bot.transport.app import build_app
 from tests.fakes.license_backend import FakeLicenseBackend
 from tests.fakes.telegram_api import FakeTelegram
-
-AGENT_ID = 900001
+from tests.support.bots import AGENT_ID, FastBots, RunningBot
 
 
 @pytest.fixture
@@ -61,19 +59,6 @@ def make_settings(
     return make
 
 
-class RunningBot:
-    """The real bot app long-polling the fake Telegram in a background task."""
-
-    def __init__(self, app: BotApp) -> None:
-        self.app = app
-        self.stop_event = asyncio.Event()
-        self.task = asyncio.create_task(app.run(self.stop_event))
-
-    async def stop(self) -> None:
-        self.stop_event.set()
-        await asyncio.wait_for(self.task, timeout=15)
-
-
 @pytest.fixture
 async def start_bot(
     make_settings: Callable[..., Settings],
@@ -100,26 +85,6 @@ async def fast_bot(
     make_settings: Callable[..., Settings],
 ) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
     """Start bots without flood limits (for tests that send a lot), stopped at the end."""
-    from tests.fault_helpers import FastBots  # it builds on RunningBot above
-
     bots = FastBots(make_settings)
     yield bots.start
     await bots.stop_all()
-
-
-def rows(db_path: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    """Read the database file directly, as an operator would."""
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
-async def eventually(predicate: Callable[[], Any], timeout: float = 5.0) -> Any:  # noqa: ASYNC109
-    """Wait for a condition outside the fakes (a row on disk) by polling it, with a deadline."""
-    async with asyncio.timeout(timeout):
-        # The condition lives in a file another component writes: there is no event to await.
-        while not (value := predicate()):  # noqa: ASYNC110
-            await asyncio.sleep(0.02)
-    return value

@@ -8,7 +8,6 @@ from collections.abc import Callable
 logger = logging.getLogger(__name__)
 
 
-
 class CircuitBreaker:
     """Consecutive-failure circuit breaker with a single half-open trial."""
 

@@ -61,7 +61,9 @@ class RetryWorker:
                 logger.exception("could not deliver resolved checks to chat %s", chat_id)
                 for item in items:
                     await self.repo.reschedule_pending(
-                        chat_id, item.request_id, item.attempts + 1,
+                        chat_id,
+                        item.request_id,
+                        item.attempts + 1,
                         self.service.clock.timestamp()
                         + self.service.backoff(item.attempts + 1, None),
                         "delivery failed",

@@ -13,6 +13,10 @@ from datetime import date, datetime, time, timedelta
 from bot.licensing.models import LicenseCheck
 
 REMINDER_HOUR = 10
+# Business windows, in days: «ending soon» (renewal button, digest, the ⏳ mark) and
+# «recently ended» (digest and /expiring list what ended within it).
+ENDING_SOON_DAYS = 14
+RECENTLY_ENDED_DAYS = 7
 LAST_DAY = "last_day"
 ENDED = "ended"
 RENEWED = "renewed"

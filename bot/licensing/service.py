@@ -127,8 +127,11 @@ class VerificationService:
 
     async def acknowledge(self, chat_id: int, outcomes: list[Outcome]) -> None:
         """The chat was told about these outcomes: their pending rows can go."""
-        answered = [o.check.request_id if isinstance(o, Verified) else o.request_id
-                    for o in outcomes if not isinstance(o, Delayed)]
+        answered = [
+            o.check.request_id if isinstance(o, Verified) else o.request_id
+            for o in outcomes
+            if not isinstance(o, Delayed)
+        ]
         if answered:
             await self.repo.acknowledge_pending(chat_id, answered)
 
@@ -169,7 +172,11 @@ class VerificationService:
         now = self.clock.now()
         covered = current_stage(check, now.date(), self.reminder_days) if answered else None
         await self.repo.record_found(
-            chat_id, check, claim, added_by, now,
+            chat_id,
+            check,
+            claim,
+            added_by,
+            now,
             next_check_at=next_check_at(check, now, self.reminder_days),
             covered_stage=covered,
         )
@@ -184,8 +191,8 @@ class VerificationService:
 
     async def _maybe_alert(self, result: CheckResult) -> None:
         if isinstance(result, Misconfigured):
-            logger.error("license backend refused our credentials: %s %s",
-                         result.status_code, result.detail)
+            logger.error(
+                "license backend refused our credentials: %s %s", result.status_code, result.detail
+            )
             if self.alert_operator is not None:
                 await self.alert_operator(result)
-

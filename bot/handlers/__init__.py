@@ -1,0 +1,18 @@
+"""Telegram handlers, one router module each, assembled here in priority order."""
+
+from aiogram import Router
+
+from bot.handlers import agents, common, errors, fallback, membership, paste
+
+
+def get_routers() -> list[Router]:
+    """Every router of the bot, most specific first."""
+    return [
+        errors.get_router(),
+        membership.get_router(),
+        agents.get_router(),
+        agents.get_refusal_router(),
+        common.get_router(),
+        paste.get_router(),
+        fallback.get_router(),
+    ]

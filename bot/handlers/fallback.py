@@ -1,0 +1,56 @@
+"""Everything else: private messages without a Request ID get short help; groups stay quiet.
+
+Service messages (a pin, an auto-delete timer, a shared contact request...) get nothing,
+and a button the bot does not know (stale or tampered callback data) gets a short answer
+instead of a spinner.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ContentType
+from aiogram.types import CallbackQuery, Message
+
+from bot.config import Settings
+from bot.handlers.common import help_text
+from bot.handlers.filters import FromPerson
+from bot.views import texts
+
+# What a person sends; a screenshot of the widget, say, deserves the help too.
+USER_CONTENT = frozenset(
+    {
+        ContentType.TEXT,
+        ContentType.PHOTO,
+        ContentType.DOCUMENT,
+        ContentType.VIDEO,
+        ContentType.ANIMATION,
+        ContentType.AUDIO,
+        ContentType.VOICE,
+        ContentType.VIDEO_NOTE,
+        ContentType.STICKER,
+        ContentType.CONTACT,
+        ContentType.LOCATION,
+        ContentType.VENUE,
+        ContentType.POLL,
+        ContentType.DICE,
+        ContentType.STORY,
+    }
+)
+
+
+async def on_private_other(message: Message, settings: Settings) -> None:
+    """Receives a private message that holds no Request ID."""
+    await message.answer(help_text(message, settings))
+
+
+async def on_unknown_button(query: CallbackQuery) -> None:
+    """Receives a button press no other handler understood (stale or tampered data)."""
+    await query.answer(texts.CALLBACK_STALE, show_alert=True)
+
+
+def get_router() -> Router:
+    router = Router(name="fallback")
+    router.message.filter(F.chat.type == "private", FromPerson())
+    router.message.register(on_private_other, F.content_type.in_(USER_CONTENT))
+    router.callback_query.register(on_unknown_button)
+    return router

@@ -1,0 +1,63 @@
+"""The bot's own membership: added, promoted, removed, and groups upgraded to supergroups."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import F, Router
+from aiogram.types import ChatMemberUpdated, Message
+
+from bot.outbound.delivery import Delivery
+from bot.outbound.status_board import StatusBoard
+from bot.transport.updates import chat_title
+from bot.views import texts
+from storage.repository import Repository
+
+logger = logging.getLogger(__name__)
+
+GONE_STATUSES = frozenset({"kicked", "left"})
+GROUP_TYPES = frozenset({"group", "supergroup"})
+
+
+async def on_my_chat_member(
+    event: ChatMemberUpdated, repo: Repository, board: StatusBoard, delivery: Delivery
+) -> None:
+    """Receives a change of the bot's own membership in a chat."""
+    chat = event.chat
+    status = event.new_chat_member.status
+    if status in GONE_STATUSES:
+        logger.info("bot removed from chat %s (%s)", chat.id, status)
+        await repo.set_chat_active(chat.id, False)
+        return
+    await repo.upsert_chat(chat.id, chat.type, chat_title(chat))
+    was_outside = event.old_chat_member.status in GONE_STATUSES
+    if was_outside and chat.type in GROUP_TYPES:
+        text = texts.ADDED_TO_GROUP
+        if not _can_pin(event):
+            text += "\n\n" + texts.ADDED_NEEDS_ADMIN
+        await delivery.send(chat.id, text)
+    # Came back or was promoted: the status may now be pinnable.
+    await board.refresh(chat.id)
+
+
+def _can_pin(event: ChatMemberUpdated) -> bool:
+    member = event.new_chat_member
+    return member.status == "administrator" and bool(getattr(member, "can_pin_messages", False))
+
+
+async def on_migrated(message: Message, repo: Repository, board: StatusBoard) -> None:
+    """Receives the service message of a group upgraded to a supergroup (either side)."""
+    if message.migrate_to_chat_id:
+        old_id, new_id = message.chat.id, message.migrate_to_chat_id
+    else:
+        old_id, new_id = message.migrate_from_chat_id or 0, message.chat.id
+    logger.info("chat %s migrated to %s", old_id, new_id)
+    await repo.migrate_chat(old_id, new_id)
+    await board.refresh(new_id)
+
+
+def get_router() -> Router:
+    router = Router(name="membership")
+    router.my_chat_member.register(on_my_chat_member)
+    router.message.register(on_migrated, F.migrate_to_chat_id | F.migrate_from_chat_id)
+    return router

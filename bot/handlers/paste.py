@@ -1,0 +1,88 @@
+"""Pasted license texts (new, edited, forwarded, captions): verify, answer, pin."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.types import InlineKeyboardMarkup, Message, ReplyParameters
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.handlers.filters import FromPerson, HasClaims, person_id
+from bot.handlers.quota import LookupQuota
+from bot.licensing.models import Claim
+from bot.licensing.service import VerificationService, Verified
+from bot.outbound.status_board import StatusBoard
+from bot.transport.updates import chat_title
+from bot.views import texts
+from bot.views.keyboards import renewal_keyboard
+from bot.views.render import paste_answer
+from storage.repository import Repository
+
+logger = logging.getLogger(__name__)
+
+
+async def on_paste(
+    message: Message,
+    claims: list[Claim],
+    settings: Settings,
+    repo: Repository,
+    service: VerificationService,
+    board: StatusBoard,
+    clock: Clock,
+    quota: LookupQuota,
+) -> None:
+    """Receives a message whose text or caption holds one or more Request IDs."""
+    limit = settings.max_claims_per_message
+    capped = (len(claims), limit) if len(claims) > limit else None
+    claims = claims[:limit]
+    chat_id = message.chat.id
+    user_id = person_id(message)
+    request_ids = [claim.request_id for claim in claims]
+    if not settings.is_agent(user_id):
+        if quota.repeated(chat_id, request_ids):
+            # One answer covers a burst of the same paste; the status is still put right
+            # (re-sent and re-pinned if it was deleted), which is often why it came again.
+            logger.info("chat %s: the same Request IDs again at once; not checked again", chat_id)
+            await board.refresh(chat_id)
+            return
+        if not quota.take(chat_id, user_id, len(claims)):
+            logger.info("chat %s, user %s: look-up limit reached", chat_id, user_id)
+            if quota.tell_limited(chat_id):
+                await reply(message, texts.ANSWER_RATE_LIMITED)
+            return
+    try:
+        await repo.upsert_chat(chat_id, message.chat.type, chat_title(message.chat))
+        outcomes = await service.verify(chat_id, claims, user_id, message.message_id)
+        today = clock.today()
+        checks = [o.check for o in outcomes if isinstance(o, Verified)]
+        await reply(
+            message, paste_answer(outcomes, today, capped=capped), renewal_keyboard(checks, today)
+        )
+    except Exception:
+        quota.forget(chat_id, request_ids)  # not answered: the same paste may come again
+        raise
+    if checks:
+        await board.refresh(chat_id)
+    await service.acknowledge(chat_id, outcomes)
+
+
+async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer a message as a reply, also when it was deleted meanwhile."""
+    await message.answer(
+        text,
+        reply_parameters=ReplyParameters(
+            message_id=message.message_id, allow_sending_without_reply=True
+        ),
+        reply_markup=markup,
+    )
+
+
+def get_router() -> Router:
+    router = Router(name="paste")
+    router.message.filter(FromPerson())
+    router.edited_message.filter(FromPerson())
+    router.message.register(on_paste, HasClaims())
+    router.edited_message.register(on_paste, HasClaims())
+    return router

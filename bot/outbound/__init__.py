@@ -1,0 +1,1 @@
+"""Sending outside a reply: delivery, flood limits, the pinned status, reminders, alerts."""

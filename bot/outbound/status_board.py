@@ -1,0 +1,102 @@
+"""The one pinned status message per chat: created, edited in place, re-sent when deleted."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+)
+
+from bot.clock import Clock
+from bot.outbound.delivery import Delivery
+from bot.transport.updates import ChatLocks
+from bot.views import texts
+from bot.views.keyboards import renewal_keyboard
+from bot.views.render import status_text
+from storage.repository import Repository
+
+logger = logging.getLogger(__name__)
+
+GONE_MARKERS = ("message to edit not found", "message can't be edited", "message_id_invalid")
+NO_RIGHTS_MARKERS = ("not enough rights", "chat_admin_required", "rights")
+
+
+class StatusBoard:
+    """Keeps the chat's status message true; one refresh per chat at a time."""
+
+    def __init__(self, bot: Bot, repo: Repository, clock: Clock, delivery: Delivery) -> None:
+        self.bot = bot
+        self.repo = repo
+        self.clock = clock
+        self.delivery = delivery
+        self._lock = ChatLocks()
+
+    async def refresh(self, chat_id: int) -> None:
+        """Bring the pinned status in line with storage (no-op for unknown/inactive chats)."""
+        async with self._lock(chat_id):
+            try:
+                await self._refresh(chat_id)
+            except TelegramMigrateToChat as exc:
+                await self.delivery.chat_migrated(chat_id, exc.migrate_to_chat_id)
+                await self._refresh(exc.migrate_to_chat_id)
+            except TelegramForbiddenError as exc:
+                await self.delivery.chat_gone(chat_id, exc.message)
+
+    async def _refresh(self, chat_id: int) -> None:
+        chat = await self.repo.get_chat(chat_id)
+        if chat is None or not chat.active:
+            return
+        licenses = await self.repo.licenses_for_chat(chat_id)
+        now = self.clock.now()
+        text = status_text(licenses, now)
+        markup = renewal_keyboard((s.check for s in licenses), now.date())
+        if chat.status_message_id is not None:
+            try:
+                await self.bot.edit_message_text(
+                    text=text,
+                    chat_id=chat_id,
+                    message_id=chat.status_message_id,
+                    reply_markup=markup,
+                )
+            except TelegramBadRequest as exc:
+                lowered = exc.message.lower()
+                if "not modified" in lowered:
+                    pass  # already shows exactly this
+                elif any(marker in lowered for marker in GONE_MARKERS):
+                    logger.info("status message in chat %s is gone; sending anew", chat_id)
+                    await self._send_and_pin(chat_id, text, markup, chat.pin_problem_notified)
+                    return
+                else:
+                    raise
+            if chat.pin_problem_notified:
+                await self._pin(chat_id, chat.status_message_id, notified=True)
+            await self.repo.mark_refreshed(chat_id, now.date())
+            return
+        if licenses:
+            await self._send_and_pin(chat_id, text, markup, chat.pin_problem_notified)
+            await self.repo.mark_refreshed(chat_id, now.date())
+
+    async def _send_and_pin(self, chat_id: int, text: str, markup: object, notified: bool) -> None:
+        message = await self.delivery.send(chat_id, text, markup=markup)  # type: ignore[arg-type]
+        if message is None:
+            return
+        await self.repo.set_status_message(chat_id, message.message_id)
+        await self._pin(chat_id, message.message_id, notified=notified)
+
+    async def _pin(self, chat_id: int, message_id: int, *, notified: bool) -> None:
+        try:
+            await self.bot.pin_chat_message(chat_id, message_id, disable_notification=True)
+        except TelegramBadRequest as exc:
+            if not any(marker in exc.message.lower() for marker in NO_RIGHTS_MARKERS):
+                raise
+            if not notified:
+                logger.info("cannot pin in chat %s: %s", chat_id, exc.message)
+                await self.repo.set_pin_problem_notified(chat_id, True)
+                await self.delivery.send(chat_id, texts.PIN_NO_RIGHTS)
+            return
+        if notified:
+            await self.repo.set_pin_problem_notified(chat_id, False)

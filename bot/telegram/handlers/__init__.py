@@ -1,1 +1,0 @@
-"""Routers, one module each, assembled in priority order by bot.telegram.routers."""

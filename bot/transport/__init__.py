@@ -1,0 +1,1 @@
+"""Getting updates from Telegram and wiring the app together: polling, start-up, shutdown."""

@@ -1,0 +1,160 @@
+"""Builds the bot from settings and runs it: the same factory serves `python -m bot` and tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand
+
+from bot.clock import Clock
+from bot.config import OFFICIAL_TELEGRAM_API, Settings
+from bot.handlers import get_routers
+from bot.handlers.quota import LookupQuota
+from bot.licensing.backend import LicenseBackend
+from bot.licensing.retry import RetryWorker
+from bot.licensing.service import VerificationService
+from bot.outbound.alerts import OperatorAlerts
+from bot.outbound.announce import Announcer
+from bot.outbound.delivery import Delivery
+from bot.outbound.reminders import ReminderScheduler
+from bot.outbound.status_board import StatusBoard
+from bot.outbound.throttle import FloodControlMiddleware, FloodLimits
+from bot.transport.polling import DurablePolling
+from storage.db import Database
+from storage.repository import Repository
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = [
+    BotCommand(command="license", description="Срок поддержки в этом чате"),
+    BotCommand(command="help", description="Как прислать информацию о лицензии"),
+]
+
+
+def create_bot(settings: Settings, *, flood_limits: FloodLimits | None = None) -> Bot:
+    session = AiohttpSession()
+    if settings.telegram_api_url != OFFICIAL_TELEGRAM_API:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    session.middleware(FloodControlMiddleware(flood_limits))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+@dataclass
+class BotApp:
+    """Every app-lifetime object, built once; handlers receive them as Dispatcher data."""
+
+    settings: Settings
+    clock: Clock
+    bot: Bot
+    dp: Dispatcher
+    db: Database
+    repo: Repository
+    backend: LicenseBackend
+    service: VerificationService
+    polling: DurablePolling
+    worker: RetryWorker
+    scheduler: ReminderScheduler
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Poll until `stop` is set; then finish what is running and close everything."""
+        background: list[asyncio.Task[None]] = []
+        try:
+            await self.dp.emit_startup(bot=self.bot, **self.dp.workflow_data)
+            await self.polling.replay_inbox()
+            background.append(asyncio.create_task(self.worker.run(), name="retry-worker"))
+            background.append(asyncio.create_task(self.scheduler.run(), name="reminders"))
+            await self.polling.run(stop)
+        finally:
+            for task in background:
+                task.cancel()
+            for task in background:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await self.dp.emit_shutdown(bot=self.bot, **self.dp.workflow_data)
+
+
+async def on_startup(bot: Bot) -> None:
+    await bot.delete_webhook(drop_pending_updates=False)
+    try:
+        await bot.set_my_commands(COMMANDS)
+    except TelegramAPIError as exc:
+        logger.warning("could not set the command menu: %s", exc)
+
+
+async def on_shutdown(bot: Bot, backend: LicenseBackend, db: Database) -> None:
+    await backend.aclose()
+    await db.close()
+    await bot.session.close()
+
+
+async def build_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    retry_base: float = 2.0,
+    poll_timeout: int = 25,
+    scheduler_interval: float = 60.0,
+    flood_limits: FloodLimits | None = None,
+    backend_options: dict[str, float] | None = None,
+) -> BotApp:
+    """`flood_limits` and `backend_options` (LicenseBackend timeouts, breaker) are for tests."""
+    clock = clock or Clock(settings.tz)
+    backend = LicenseBackend(
+        settings.license_api_url, settings.backend_token, **(backend_options or {})
+    )
+    bot = create_bot(settings, flood_limits=flood_limits)
+    db = Database(settings.database_path)
+    try:
+        await db.connect()
+    except BaseException:
+        # Nothing may keep the process alive after a failed start (aiosqlite's thread).
+        await db.close()
+        await backend.aclose()
+        await bot.session.close()
+        raise
+    repo = Repository(db)
+    delivery = Delivery(bot, repo)
+    alerts = OperatorAlerts(delivery, settings.support_chat_id)
+    backend.circuit_listener = alerts.backend_circuit
+    service = VerificationService(
+        repo,
+        backend,
+        clock,
+        alert_operator=alerts.backend_misconfigured,
+        reminder_days=settings.reminder_days,
+        retry_base=retry_base,
+    )
+    board = StatusBoard(bot, repo, clock, delivery)
+    dp = Dispatcher(
+        settings=settings,
+        clock=clock,
+        db=db,
+        repo=repo,
+        backend=backend,
+        service=service,
+        board=board,
+        delivery=delivery,
+        quota=LookupQuota.from_settings(settings, clock),
+    )
+    dp.include_routers(*get_routers())
+    dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
+    polling = DurablePolling(bot, dp, repo, poll_timeout=poll_timeout)
+    worker = RetryWorker(service, Announcer(delivery, board, clock))
+    scheduler = ReminderScheduler(
+        settings, repo, service, board, delivery, clock, interval=scheduler_interval
+    )
+    return BotApp(settings, clock, bot, dp, db, repo, backend, service, polling, worker, scheduler)

@@ -1,0 +1,1 @@
+"""What the bot says: message texts, rendering of verdicts, inline keyboards."""

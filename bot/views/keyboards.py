@@ -1,0 +1,57 @@
+"""Inline keyboards: renewal links and the agents' re-check button."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.licensing.models import LicenseCheck
+from bot.licensing.schedule import ENDING_SOON_DAYS
+from bot.views import texts
+from bot.views.callbacks import RecheckCallback
+
+BUTTON_TEXT_LIMIT = 60
+
+
+def _button_module(check: LicenseCheck) -> str:
+    name = check.module_name or check.request_id[-4:]
+    name = name.removeprefix("МойСклад: ")
+    return name if len(name) <= BUTTON_TEXT_LIMIT else name[: BUTTON_TEXT_LIMIT - 1] + "…"
+
+
+def needs_renewal(check: LicenseCheck, today: date) -> bool:
+    if not check.renew_url:
+        return False
+    if not check.is_supported(today):
+        return True
+    days = check.days_left(today)
+    return days is not None and days <= ENDING_SOON_DAYS
+
+
+def renewal_keyboard(
+    checks: Iterable[LicenseCheck], today: date, *, recheck_chat_id: int | None = None
+) -> InlineKeyboardMarkup | None:
+    """URL buttons for licenses that ended or end soon; optionally the agents' re-check."""
+    builder = InlineKeyboardBuilder()
+    seen: set[str] = set()
+    for check in checks:
+        if needs_renewal(check, today) and check.renew_url not in seen:
+            seen.add(check.renew_url or "")
+            builder.row(
+                InlineKeyboardButton(
+                    text=texts.RENEW_BUTTON.format(module=_button_module(check)),
+                    url=check.renew_url,
+                )
+            )
+    if recheck_chat_id is not None:
+        builder.row(
+            InlineKeyboardButton(
+                text=texts.RECHECK_BUTTON,
+                callback_data=RecheckCallback(chat_id=recheck_chat_id).pack(),
+            )
+        )
+    markup = builder.as_markup()
+    return markup if markup.inline_keyboard else None
