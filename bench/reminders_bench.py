@@ -95,8 +95,8 @@ async def sweep(path: Path) -> tuple[int, int, float, float, int]:
         page_times.append(time.perf_counter() - t0)
         if not page:
             break
-        for stored, chat in page:
-            await repo.set_next_check(chat.chat_id, stored.check.license_key, NOW + 86_400)
+        for stored in page:
+            await repo.set_next_check(stored.chat_id, stored.check.license_key, NOW + 86_400)
         pages += 1
         handled += len(page)
     total = time.perf_counter() - started

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -141,7 +141,7 @@ class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line naming it."""
 
 
-def load_settings(cls: type[S] = Settings, **overrides: object) -> S:  # type: ignore[assignment]
+def load_settings(cls: type[S] = Settings, **overrides: Any) -> S:  # type: ignore[assignment]  # mypy cannot see that the default fits S
     """Read settings once; turn pydantic's report into one clear line."""
     try:
         return cls(**overrides)

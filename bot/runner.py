@@ -33,7 +33,7 @@ async def serve(settings: Settings) -> None:
 
 def run_command() -> int:
     try:
-        settings = load_settings()
+        settings = load_settings(Settings)
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.licensing.models import Claim, LicenseCheck
+from bot.licensing.records import Resolution, StoredLicense
 from storage.db import Database
-from storage.records import ChatRecord, StoredLicense
+from storage.records import ChatRecord
 from storage.rows import LICENSE_WITH_CHAT, joined_chat, license_row, now_text, term_key
-
-RESOLVED_FOUND = "found"
 
 
 class LicenseStore:
@@ -94,7 +93,7 @@ class LicenseStore:
                 )
             await conn.execute(
                 "UPDATE pending_checks SET resolution = ? WHERE chat_id = ? AND request_id = ?",
-                (RESOLVED_FOUND, chat_id, check.request_id),
+                (Resolution.FOUND, chat_id, check.request_id),
             )
 
     async def licenses_for_chat(self, chat_id: int) -> list[StoredLicense]:

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.licensing.models import Claim
+from bot.licensing.records import PendingCheck, Resolution
 from storage.db import Database
-from storage.records import PendingCheck
 from storage.rows import now_text, pending_row
-
-RESOLVED_NOT_FOUND = "not_found"
 
 
 class PendingStore:
@@ -54,7 +52,7 @@ class PendingStore:
                 ],
             )
 
-    async def resolve_pending(self, chat_id: int, request_id: str, resolution: str) -> None:
+    async def resolve_pending(self, chat_id: int, request_id: str, resolution: Resolution) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
                 "UPDATE pending_checks SET resolution = ? WHERE chat_id = ? AND request_id = ?",

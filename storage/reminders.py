@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.licensing.records import StoredLicense
 from storage.db import Database
-from storage.records import ChatRecord, StoredLicense
-from storage.rows import LICENSE_WITH_CHAT, joined_chat, license_row, now_text, term_key
+from storage.rows import LICENSE_WITH_CHAT, license_row, now_text, term_key
 
 DUE_LICENSES_SQL = f"""{LICENSE_WITH_CHAT}
     WHERE l.next_check_at <= ? AND c.active = 1
@@ -21,14 +21,12 @@ class ReminderStore:
 
     db: Database
 
-    async def due_licenses(
-        self, now: float, limit: int = 200
-    ) -> list[tuple[StoredLicense, ChatRecord]]:
-        """Licenses whose next look is due, soonest first (index licenses_by_next_check)."""
+    async def due_licenses(self, now: float, limit: int = 200) -> list[StoredLicense]:
+        """Licenses of active chats whose next look is due, soonest first (by index)."""
         async with self.db.reading() as conn:
             cursor = await conn.execute(DUE_LICENSES_SQL, (now, limit))
             rows = await cursor.fetchall()
-        return [(license_row(row), joined_chat(row)) for row in rows]
+        return [license_row(row) for row in rows]
 
     async def set_next_check(self, chat_id: int, license_key: str, at: float | None) -> None:
         async with self.db.transaction() as conn:
@@ -59,17 +57,6 @@ class ReminderStore:
                    AND term_end = ? AND kind = ?""",
                 (chat_id, license_key, term_key(term_end), kind),
             )
-
-    async def reminder_sent(
-        self, chat_id: int, license_key: str, term_end: date | None, kind: str
-    ) -> bool:
-        async with self.db.reading() as conn:
-            cursor = await conn.execute(
-                """SELECT 1 FROM reminders_sent WHERE chat_id = ? AND license_key = ?
-                   AND term_end = ? AND kind = ?""",
-                (chat_id, license_key, term_key(term_end), kind),
-            )
-            return await cursor.fetchone() is not None
 
     async def chats_to_refresh(self, today: date, limit: int = 200) -> list[int]:
         """Chats whose pinned status has not shown today's days-left yet."""

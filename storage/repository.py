@@ -5,11 +5,9 @@ from __future__ import annotations
 from storage.chats import ChatStore
 from storage.db import Database
 from storage.inbox import InboxStore
-from storage.licenses import RESOLVED_FOUND, LicenseStore
-from storage.pending import RESOLVED_NOT_FOUND, PendingStore
+from storage.licenses import LicenseStore
+from storage.pending import PendingStore
 from storage.reminders import ReminderStore
-
-__all__ = ["RESOLVED_FOUND", "RESOLVED_NOT_FOUND", "Repository"]
 
 
 class Repository(ChatStore, LicenseStore, PendingStore, InboxStore, ReminderStore):

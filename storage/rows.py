@@ -6,7 +6,8 @@ import sqlite3
 from datetime import UTC, date, datetime
 
 from bot.licensing.models import LicenseCheck
-from storage.records import ChatRecord, PendingCheck, StoredLicense
+from bot.licensing.records import PendingCheck, Resolution, StoredLicense
+from storage.records import ChatRecord
 
 
 def term_key(expires_on: date | None) -> str:
@@ -74,7 +75,9 @@ def chat_row(row: sqlite3.Row, prefix: str = "") -> ChatRecord:
 
 
 def pending_row(row: sqlite3.Row) -> PendingCheck:
-    return PendingCheck(**{key: row[key] for key in row.keys() if key != "created_at"})  # noqa: SIM118
+    fields = {key: row[key] for key in row.keys() if key != "created_at"}  # noqa: SIM118
+    resolution = fields.pop("resolution")
+    return PendingCheck(**fields, resolution=Resolution(resolution) if resolution else None)
 
 
 def joined_chat(row: sqlite3.Row) -> ChatRecord:

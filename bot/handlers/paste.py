@@ -11,8 +11,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.handlers.filters import FromPerson, HasClaims, person_id
 from bot.handlers.quota import LookupQuota
-from bot.licensing.models import Claim
-from bot.licensing.service import VerificationService, Verified
+from bot.licensing.models import Claim, Found
+from bot.licensing.service import VerificationService
 from bot.outbound.status_board import StatusBoard
 from bot.transport.updates import chat_title
 from bot.views import texts
@@ -56,7 +56,7 @@ async def on_paste(
         await repo.upsert_chat(chat_id, message.chat.type, chat_title(message.chat))
         outcomes = await service.verify(chat_id, claims, user_id, message.message_id)
         today = clock.today()
-        checks = [o.check for o in outcomes if isinstance(o, Verified)]
+        checks = [o.check for o in outcomes if isinstance(o, Found)]
         await reply(
             message, paste_answer(outcomes, today, capped=capped), renewal_keyboard(checks, today)
         )

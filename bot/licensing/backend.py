@@ -45,13 +45,12 @@ import logging
 import math
 import re
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from importlib import metadata
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, cast
 from urllib.parse import urlsplit
 
 import httpx
@@ -267,10 +266,9 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 # --------------------------------------------------------------------------- the client
 
 
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    result: CheckResult
-    healthy: bool  # does this answer show the backend up and keeping the contract?
+def shows_backend_up(result: CheckResult) -> bool:
+    """Does this answer show the backend up and keeping the contract (for the breaker)?"""
+    return not isinstance(result, Unavailable) or result.rate_limited
 
 
 class _Secret:
@@ -321,7 +319,7 @@ class LicenseBackend:
         self._max_body = max_body_bytes
         self.deadline = max(2 * timeout, connect_timeout + timeout)
         self._breaker = CircuitBreaker(failure_threshold, open_seconds, monotonic)
-        self._inflight: dict[str, asyncio.Task[_Outcome]] = {}
+        self._inflight: dict[str, asyncio.Task[CheckResult]] = {}
         self._closed = False
         self.circuit_listener: CircuitListener | None = None
         self._listening: set[asyncio.Task[None]] = set()
@@ -355,7 +353,7 @@ class LicenseBackend:
             logger.info("license backend: not asking about an invalid Request ID")
             return NotFound(str(request_id).strip().lower())
         if self._closed:
-            return Unavailable("backend client closed")
+            return Unavailable(rid, "backend client closed")
 
         task = self._inflight.get(rid)
         if task is None or task.done():
@@ -363,18 +361,17 @@ class LicenseBackend:
             if blocked_for is not None:
                 logger.info("license backend: circuit open, not asking about %s", rid)
                 # 0 means a half-open trial is running: it is over within one deadline.
-                return Unavailable(_CIRCUIT_OPEN, retry_after=blocked_for or self.deadline)
+                return Unavailable(rid, _CIRCUIT_OPEN, retry_after=blocked_for or self.deadline)
             task = asyncio.get_running_loop().create_task(self._shared_call(rid, trial))
             self._inflight[rid] = task
         try:
             # shield: a waiter cancelled here leaves the shared call running for the others.
-            outcome = await asyncio.shield(task)
+            return await asyncio.shield(task)
         except asyncio.CancelledError:
             current = asyncio.current_task()
             if task.cancelled() and (current is None or not current.cancelling()):
-                return Unavailable("backend client closed")
+                return Unavailable(rid, "backend client closed")
             raise
-        return outcome.result
 
     async def aclose(self) -> None:
         """Stop in-flight calls and close the connection pool. Idempotent."""
@@ -386,8 +383,8 @@ class LicenseBackend:
             await asyncio.gather(*tasks, return_exceptions=True)
         if self._listening:
             _done, late = await asyncio.wait(set(self._listening), timeout=_LISTENER_GRACE)
-            for task in late:
-                task.cancel()
+            for listener in late:
+                listener.cancel()
         await self._client.aclose()
 
     async def __aenter__(self) -> Self:
@@ -411,12 +408,12 @@ class LicenseBackend:
 
     # -- internals -------------------------------------------------------------------------
 
-    async def _shared_call(self, rid: str, trial: bool) -> _Outcome:
+    async def _shared_call(self, rid: str, trial: bool) -> CheckResult:
         healthy: bool | None = None
         try:
-            outcome = await self._call(rid)
-            healthy = outcome.healthy
-            return outcome
+            result = await self._call(rid)
+            healthy = shows_backend_up(result)
+            return result
         finally:
             # Runs before the task is done: a check() after this starts a new call.
             if self._inflight.get(rid) is asyncio.current_task():
@@ -440,50 +437,43 @@ class LicenseBackend:
         except Exception:  # the listener's failure must not surface in a check
             logger.exception("license backend: the circuit listener failed")
 
-    async def _call(self, rid: str) -> _Outcome:
+    async def _call(self, rid: str) -> CheckResult:
+        result: CheckResult
         try:
             async with asyncio.timeout(self.deadline):
-                outcome = await self._request(rid)
+                result = await self._request(rid)
         except TimeoutError:
-            outcome = _Outcome(
-                Unavailable(f"timed out: no complete answer within {self.deadline:g} s"), False
-            )
+            result = Unavailable(rid, f"timed out: no complete answer within {self.deadline:g} s")
         except httpx.HTTPError as exc:
-            outcome = _Outcome(Unavailable(self._describe(exc)), False)
+            result = Unavailable(rid, self._describe(exc))
         except Exception as exc:  # a bug of ours must not take the caller down
             logger.exception("license backend: unexpected error checking %s", rid)
-            outcome = _Outcome(Unavailable(f"internal error: {type(exc).__name__}"), False)
-        self._log(rid, outcome.result)
-        return outcome
+            result = Unavailable(rid, f"internal error: {type(exc).__name__}")
+        self._log(rid, result)
+        return result
 
-    async def _request(self, rid: str) -> _Outcome:
+    async def _request(self, rid: str) -> CheckResult:
         async with self._client.stream("GET", f"checks/{rid}") as response:
             status = response.status_code
             if status == 200:
                 body = await self._read_capped(response)
                 if body is None:
-                    return _Outcome(Unavailable("response too large"), False)
+                    return Unavailable(rid, "response too large")
                 return self._parse(body, rid)
             if status == 404:
-                return _Outcome(NotFound(rid), True)
+                return NotFound(rid)
             if status == 401:
-                return _Outcome(
-                    Misconfigured(401, "backend rejected the credentials: check the token"),
-                    True,
-                )
+                return Misconfigured(rid, 401, "backend rejected the credentials: check the token")
             if status == 403:
-                return _Outcome(
-                    Misconfigured(
-                        403, "backend refused access: check the token's rights and the API URL"
-                    ),
-                    True,
+                return Misconfigured(
+                    rid, 403, "backend refused access: check the token's rights and the API URL"
                 )
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if status == 429:
-                return _Outcome(Unavailable("rate limited (429)", retry_after), True)
+                return Unavailable(rid, "rate limited (429)", retry_after, rate_limited=True)
             if status >= 500:
-                return _Outcome(Unavailable(f"server error {status}", retry_after), False)
-            return _Outcome(Unavailable(f"unexpected status {status}", retry_after), False)
+                return Unavailable(rid, f"server error {status}", retry_after)
+            return Unavailable(rid, f"unexpected status {status}", retry_after)
 
     async def _read_capped(self, response: httpx.Response) -> bytes | None:
         declared = response.headers.get("Content-Length", "")
@@ -491,7 +481,9 @@ class LicenseBackend:
             return None
         chunks: list[bytes] = []
         size = 0
-        async with contextlib.aclosing(response.aiter_bytes()) as stream:
+        # aiter_bytes() is an async generator; typeshed only promises an AsyncIterator.
+        body = cast(AsyncGenerator[bytes, None], response.aiter_bytes())
+        async with contextlib.aclosing(body) as stream:
             async for chunk in stream:
                 size += len(chunk)
                 if size > self._max_body:
@@ -499,16 +491,16 @@ class LicenseBackend:
                 chunks.append(chunk)
         return b"".join(chunks)
 
-    def _parse(self, body: bytes, rid: str) -> _Outcome:
+    def _parse(self, body: bytes, rid: str) -> CheckResult:
         try:
             payload = json.loads(body)
         except (ValueError, RecursionError):
-            return _Outcome(Unavailable("malformed response: not valid JSON"), False)
+            return Unavailable(rid, "malformed response: not valid JSON")
         try:
             check = parse_check(payload, rid)
         except MalformedResponse as exc:
-            return _Outcome(Unavailable(f"malformed response: {exc}"), False)
-        return _Outcome(Found(check), True)
+            return Unavailable(rid, f"malformed response: {exc}")
+        return Found(check)
 
     def _describe(self, exc: httpx.HTTPError) -> str:
         if isinstance(exc, httpx.ConnectTimeout):
@@ -542,9 +534,9 @@ class LicenseBackend:
                 )
             case NotFound():
                 logger.info("license backend: %s not found", rid)
-            case Misconfigured(status_code, detail):
+            case Misconfigured(_, status_code, detail):
                 logger.error("license backend misconfigured (HTTP %s): %s", status_code, detail)
-            case Unavailable(reason, retry_after):
+            case Unavailable(_, reason, retry_after):
                 logger.warning(
                     "license backend unavailable checking %s: %s (retry after %s)",
                     rid,

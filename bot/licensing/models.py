@@ -69,9 +69,14 @@ class LicenseCheck:
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """200: the backend knows this Request ID."""
+    """200: the backend knows this Request ID; `claim` is what was pasted (None if nothing)."""
 
     check: LicenseCheck
+    claim: Claim | None = None
+
+    @property
+    def request_id(self) -> str:
+        return self.check.request_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,16 +90,26 @@ class NotFound:
 class Misconfigured:
     """401/403: the bot's backend credentials or URL are wrong; an operator problem."""
 
+    request_id: str
     status_code: int
     detail: str
 
 
 @dataclass(frozen=True, slots=True)
 class Unavailable:
-    """Transient: 429, 5xx, timeout, refused, malformed body, open circuit. Retry later."""
+    """Transient: 429, 5xx, timeout, refused, malformed body, open circuit. Retry later.
 
+    `rate_limited`: the backend answered 429, so it is up and keeping the contract.
+    """
+
+    request_id: str
     reason: str
     retry_after: float | None = None
+    rate_limited: bool = False
 
 
 CheckResult = Found | NotFound | Misconfigured | Unavailable
+"""The one vocabulary for the result of checking a Request ID, from the backend to the chat."""
+
+Delayed = Misconfigured | Unavailable
+"""Results that leave a claim waiting on disk for another attempt."""

@@ -6,34 +6,32 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from typing import Protocol
 
-from bot.licensing.service import (
-    Delayed,
-    Outcome,
-    Unknown,
-    VerificationService,
-    Verified,
-    claim_of,
-)
-from storage.records import PendingCheck
-from storage.repository import RESOLVED_FOUND, RESOLVED_NOT_FOUND
+from bot.licensing.models import CheckResult, Delayed, Found, NotFound
+from bot.licensing.records import PendingCheck, Resolution
+from bot.licensing.service import VerificationService
 
 logger = logging.getLogger(__name__)
 
-# chat_id, the message to reply to, what became known
-Notify = Callable[[int, int | None, list[Outcome]], Awaitable[None]]
+
+class ClaimNotifier(Protocol):
+    """Tells a chat what became known about claims it pasted earlier."""
+
+    async def answer(
+        self, chat_id: int, reply_to: int | None, results: list[CheckResult]
+    ) -> None: ...
 
 
 class RetryWorker:
     """Runs until cancelled; wakes when a claim is due or the service reports a new one."""
 
     def __init__(
-        self, service: VerificationService, notify: Notify, *, idle_seconds: float = 30.0
+        self, service: VerificationService, notifier: ClaimNotifier, *, idle_seconds: float = 30.0
     ) -> None:
         self.service = service
         self.repo = service.repo
-        self.notify = notify
+        self.notifier = notifier
         self.idle_seconds = idle_seconds
 
     async def run(self) -> None:
@@ -49,39 +47,41 @@ class RetryWorker:
             by_chat[pending.chat_id].append(pending)
         told = 0
         for chat_id, items in by_chat.items():
-            outcomes = [await self._resolve(item) for item in items]
-            known = [o for o in outcomes if o is not None and not isinstance(o, Delayed)]
+            results = [await self._resolve(item) for item in items]
+            known: list[CheckResult] = [
+                r for r in results if r is not None and not isinstance(r, Delayed)
+            ]
             if not known:
                 continue
             reply_to = items[0].reply_to_message_id
             try:
-                await self.notify(chat_id, reply_to, known)
+                await self.notifier.answer(chat_id, reply_to, known)
             except Exception:
                 # The verdict is on disk; the answer is retried on the next sweep.
                 logger.exception("could not deliver resolved checks to chat %s", chat_id)
-                for item in items:
-                    await self.repo.reschedule_pending(
-                        chat_id,
-                        item.request_id,
-                        item.attempts + 1,
-                        self.service.clock.timestamp()
-                        + self.service.backoff(item.attempts + 1, None),
-                        "delivery failed",
-                    )
+                await self._retry_delivery(chat_id, items)
                 continue
             await self.service.acknowledge(chat_id, known)
             told += 1
         return told
 
-    async def _resolve(self, pending: PendingCheck) -> Outcome | None:
-        if pending.resolution == RESOLVED_NOT_FOUND:
-            return Unknown(pending.request_id)
-        if pending.resolution == RESOLVED_FOUND:
+    async def _retry_delivery(self, chat_id: int, items: list[PendingCheck]) -> None:
+        now = self.service.clock.timestamp()
+        for item in items:
+            delay = self.service.backoff(item.attempts + 1, None)
+            await self.repo.reschedule_pending(
+                chat_id, item.request_id, item.attempts + 1, now + delay, "delivery failed"
+            )
+
+    async def _resolve(self, pending: PendingCheck) -> CheckResult | None:
+        if pending.resolution is Resolution.NOT_FOUND:
+            return NotFound(pending.request_id)
+        if pending.resolution is Resolution.FOUND:
             stored = await self.repo.license_in_chat(pending.chat_id, pending.request_id)
             if stored is None:  # forgotten meanwhile; nothing to say
                 await self.repo.acknowledge_pending(pending.chat_id, [pending.request_id])
                 return None
-            return Verified(stored.check, claim_of(pending))
+            return Found(stored.check, pending.claim)
         return await self.service.retry(pending)
 
     async def _sleep_until_due(self) -> None:

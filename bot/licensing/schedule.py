@@ -74,3 +74,14 @@ def next_check_at(
         return (now + FIRST_DAY_STEP).timestamp()
     step_days = 1 if since < DAILY_FOR_DAYS else 7
     return at_hour(today + timedelta(days=step_days), now).timestamp()
+
+
+def renewed(old: LicenseCheck, fresh: LicenseCheck, today: date) -> bool:
+    """The backend shows a later term than the stored one (or support is back)."""
+    if not fresh.is_supported(today):
+        return False
+    if not old.is_supported(today):
+        return True
+    if old.expires_on is None or fresh.expires_on is None:
+        return fresh.expires_on is None and old.expires_on is not None
+    return fresh.expires_on > old.expires_on

@@ -3,62 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import random
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Awaitable, Callable, Iterable
 
 from bot.clock import Clock
 from bot.licensing.backend import LicenseBackend
 from bot.licensing.models import (
     CheckResult,
     Claim,
-    ClaimedStatus,
+    Delayed,
     Found,
     LicenseCheck,
     Misconfigured,
     NotFound,
     Unavailable,
 )
+from bot.licensing.records import PendingCheck, Resolution
+from bot.licensing.repository import LicenseRepository
 from bot.licensing.schedule import current_stage, next_check_at
-from storage.records import PendingCheck
-from storage.repository import RESOLVED_NOT_FOUND, Repository
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True, slots=True)
-class Verified:
-    """The backend confirmed the license; `claim` is what was pasted (None on a re-check)."""
-
-    check: LicenseCheck
-    claim: Claim | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Unknown:
-    """The backend does not know this Request ID."""
-
-    request_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class Delayed:
-    """The backend could not answer now; the claim waits on disk and will be retried."""
-
-    request_id: str
-    operator_problem: bool = False
-
-
-Outcome = Verified | Unknown | Delayed
 AlertOperator = Callable[[Misconfigured], Awaitable[None]]
-
-
-def claim_of(pending: PendingCheck) -> Claim:
-    claimed = pending.claimed_expires_on
-    expires = date.fromisoformat(claimed) if claimed else None
-    return Claim(pending.request_id, ClaimedStatus(pending.claimed_status), expires)
 
 
 class VerificationService:
@@ -66,7 +34,7 @@ class VerificationService:
 
     def __init__(
         self,
-        repo: Repository,
+        repo: LicenseRepository,
         backend: LicenseBackend,
         clock: Clock,
         *,
@@ -88,50 +56,41 @@ class VerificationService:
 
     async def verify(
         self, chat_id: int, claims: list[Claim], requested_by: int | None, reply_to: int | None
-    ) -> list[Outcome]:
+    ) -> list[CheckResult]:
         """Check every claim for a chat whose row already exists; verdicts hit disk first."""
         lease = self.clock.timestamp() + self.lease_seconds
         await self.repo.add_pending(chat_id, claims, reply_to, requested_by, lease)
         results = await asyncio.gather(*(self.backend.check(c.request_id) for c in claims))
-        outcomes = []
-        for claim, result in zip(claims, results, strict=True):
-            outcomes.append(await self._apply(chat_id, claim, result, requested_by, attempts=0))
-        return outcomes
+        return [
+            await self._apply(chat_id, claim, result, requested_by, attempts=0)
+            for claim, result in zip(claims, results, strict=True)
+        ]
 
-    async def retry(self, pending: PendingCheck) -> Outcome:
+    async def retry(self, pending: PendingCheck) -> CheckResult:
         """One more backend attempt for a claim waiting on disk."""
         result = await self.backend.check(pending.request_id)
         return await self._apply(
-            pending.chat_id, claim_of(pending), result, pending.requested_by, pending.attempts
+            pending.chat_id, pending.claim, result, pending.requested_by, pending.attempts
         )
 
-    async def recheck(self, chat_id: int, request_ids: list[str]) -> list[Outcome]:
+    async def recheck(self, chat_id: int, request_ids: list[str]) -> list[CheckResult]:
         """Ask the backend again about licenses a chat already holds (agents' /recheck)."""
         results = await asyncio.gather(*(self.backend.check(rid) for rid in request_ids))
-        outcomes: list[Outcome] = []
-        for request_id, result in zip(request_ids, results, strict=True):
+        for result in results:
             if isinstance(result, Found):
                 await self.store(chat_id, result.check)
-                outcomes.append(Verified(result.check))
-            elif isinstance(result, NotFound):
-                outcomes.append(Unknown(request_id))
             else:
                 await self._maybe_alert(result)
-                outcomes.append(Delayed(request_id, isinstance(result, Misconfigured)))
-        return outcomes
+        return list(results)
 
     async def lookup(self, request_id: str) -> CheckResult:
         result = await self.backend.check(request_id)
         await self._maybe_alert(result)
         return result
 
-    async def acknowledge(self, chat_id: int, outcomes: list[Outcome]) -> None:
-        """The chat was told about these outcomes: their pending rows can go."""
-        answered = [
-            o.check.request_id if isinstance(o, Verified) else o.request_id
-            for o in outcomes
-            if not isinstance(o, Delayed)
-        ]
+    async def acknowledge(self, chat_id: int, results: Iterable[CheckResult]) -> None:
+        """The chat was told about these results: their pending rows can go."""
+        answered = [r.request_id for r in results if not isinstance(r, Delayed)]
         if answered:
             await self.repo.acknowledge_pending(chat_id, answered)
 
@@ -142,22 +101,23 @@ class VerificationService:
         result: CheckResult,
         requested_by: int | None,
         attempts: int,
-    ) -> Outcome:
+    ) -> CheckResult:
         if isinstance(result, Found):
             await self.store(chat_id, result.check, claim, requested_by, answered=True)
-            return Verified(result.check, claim)
+            return dataclasses.replace(result, claim=claim)
         if isinstance(result, NotFound):
-            await self.repo.resolve_pending(chat_id, claim.request_id, RESOLVED_NOT_FOUND)
-            return Unknown(claim.request_id)
+            await self.repo.resolve_pending(chat_id, claim.request_id, Resolution.NOT_FOUND)
+            return result
         await self._maybe_alert(result)
-        delay = self.backoff(attempts + 1, getattr(result, "retry_after", None))
+        retry_after = result.retry_after if isinstance(result, Unavailable) else None
+        delay = self.backoff(attempts + 1, retry_after)
         reason = result.reason if isinstance(result, Unavailable) else result.detail
         await self.repo.reschedule_pending(
             chat_id, claim.request_id, attempts + 1, self.clock.timestamp() + delay, reason
         )
         logger.info("check of %s delayed %.1fs: %s", claim.request_id, delay, reason)
         self.pending_changed.set()
-        return Delayed(claim.request_id, isinstance(result, Misconfigured))
+        return result
 
     async def store(
         self,
@@ -183,7 +143,7 @@ class VerificationService:
 
     def backoff(self, attempt: int, retry_after: float | None) -> float:
         """Exponential backoff with jitter, first retry within seconds, capped at minutes."""
-        delay = min(self.retry_cap, self.retry_base * 2 ** max(0, attempt - 1))
+        delay = min(self.retry_cap, self.retry_base * 2.0 ** max(0, attempt - 1))
         delay *= random.uniform(0.8, 1.2)
         if retry_after is not None:
             delay = max(delay, min(retry_after, self.retry_cap))
@@ -192,7 +152,9 @@ class VerificationService:
     async def _maybe_alert(self, result: CheckResult) -> None:
         if isinstance(result, Misconfigured):
             logger.error(
-                "license backend refused our credentials: %s %s", result.status_code, result.detail
+                "license backend refused our credentials: %s %s",
+                result.status_code,
+                result.detail,
             )
             if self.alert_operator is not None:
                 await self.alert_operator(result)

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -20,12 +21,13 @@ from bot.config import OFFICIAL_TELEGRAM_API, Settings
 from bot.handlers import get_routers
 from bot.handlers.quota import LookupQuota
 from bot.licensing.backend import LicenseBackend
+from bot.licensing.reminders import ReminderScheduler
 from bot.licensing.retry import RetryWorker
 from bot.licensing.service import VerificationService
 from bot.outbound.alerts import OperatorAlerts
 from bot.outbound.announce import Announcer
 from bot.outbound.delivery import Delivery
-from bot.outbound.reminders import ReminderScheduler
+from bot.outbound.reminders import ReminderSender
 from bot.outbound.status_board import StatusBoard
 from bot.outbound.throttle import FloodControlMiddleware, FloodLimits
 from bot.transport.polling import DurablePolling
@@ -108,7 +110,7 @@ async def build_app(
     poll_timeout: int = 25,
     scheduler_interval: float = 60.0,
     flood_limits: FloodLimits | None = None,
-    backend_options: dict[str, float] | None = None,
+    backend_options: dict[str, Any] | None = None,
 ) -> BotApp:
     """`flood_limits` and `backend_options` (LicenseBackend timeouts, breaker) are for tests."""
     clock = clock or Clock(settings.tz)
@@ -155,6 +157,12 @@ async def build_app(
     polling = DurablePolling(bot, dp, repo, poll_timeout=poll_timeout)
     worker = RetryWorker(service, Announcer(delivery, board, clock))
     scheduler = ReminderScheduler(
-        settings, repo, service, board, delivery, clock, interval=scheduler_interval
+        repo,
+        service,
+        ReminderSender(repo, board, delivery, settings.support_chat_id),
+        clock,
+        reminder_days=settings.reminder_days,
+        digest_enabled=settings.support_chat_id is not None,
+        interval=scheduler_interval,
     )
     return BotApp(settings, clock, bot, dp, db, repo, backend, service, polling, worker, scheduler)

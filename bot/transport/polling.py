@@ -138,7 +138,7 @@ class DurablePolling:
         """Backoff after a failed getUpdates; a 429 says itself how long to wait."""
         if isinstance(exc, TelegramRetryAfter):
             return float(min(exc.retry_after, MAX_POLL_DELAY))
-        return min(MAX_POLL_DELAY, self.retry_base * 2 ** min(failures - 1, 10))
+        return min(MAX_POLL_DELAY, self.retry_base * 2.0 ** min(failures - 1, 10))
 
     def _spawn(self, update: Update) -> asyncio.Task[None]:
         task = asyncio.create_task(self._handle(update), name=f"update-{update.update_id}")

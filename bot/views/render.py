@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from html import escape
 
-from bot.licensing.models import CheckResult, Found, LicenseCheck, NotFound
-from bot.licensing.service import Delayed, Outcome, Unknown, Verified
+from bot.licensing.models import CheckResult, Delayed, Found, LicenseCheck, NotFound
+from bot.licensing.records import StoredLicense
 from bot.views import texts
-from storage.records import ChatRecord, StoredLicense
+from storage.records import ChatRecord
 
 MESSAGE_LIMIT = 4096
 MORE_MARK = "\n…"
@@ -99,11 +99,11 @@ def status_text(
 
 
 def paste_answer(
-    outcomes: list[Outcome], today: date, *, capped: tuple[int, int] | None = None
+    results: list[CheckResult], today: date, *, capped: tuple[int, int] | None = None
 ) -> str:
     """The reply to a paste: what the backend said about each claim."""
     parts: list[str] = []
-    verified = [o for o in outcomes if isinstance(o, Verified)]
+    verified = [r for r in results if isinstance(r, Found)]
     if verified:
         parts.append(texts.ANSWER_VERIFIED_INTRO)
         for outcome in verified:
@@ -114,17 +114,17 @@ def paste_answer(
             if outcome.check.bitrix_license_active is False:
                 parts.append(texts.BITRIX_INACTIVE.format(site=escape(outcome.check.site or "")))
         parts.append(texts.ANSWER_PINNED)
-    for outcome in outcomes:
-        if isinstance(outcome, Unknown):
-            parts.append(texts.ANSWER_UNKNOWN.format(request_id=escape(outcome.request_id)))
-        elif isinstance(outcome, Delayed):
-            parts.append(texts.ANSWER_DELAYED.format(request_id=escape(outcome.request_id)))
+    for result in results:
+        if isinstance(result, NotFound):
+            parts.append(texts.ANSWER_UNKNOWN.format(request_id=escape(result.request_id)))
+        elif isinstance(result, Delayed):
+            parts.append(texts.ANSWER_DELAYED.format(request_id=escape(result.request_id)))
     if capped is not None:
         parts.append(texts.ANSWER_CAPPED.format(total=capped[0], limit=capped[1]))
     return fit(parts)
 
 
-def _differences(outcome: Verified, today: date) -> Iterable[str]:
+def _differences(outcome: Found, today: date) -> Iterable[str]:
     claim, check = outcome.claim, outcome.check
     if claim is None:
         return

@@ -6,10 +6,11 @@ from datetime import date
 from html import escape
 
 from bot.licensing.models import LicenseCheck
+from bot.licensing.records import StoredLicense
 from bot.licensing.schedule import ENDED, LAST_DAY
 from bot.views import texts
 from bot.views.render import chat_title, day_word, fit, fmt_date, module_title
-from storage.records import ChatRecord, StoredLicense
+from storage.records import ChatRecord
 
 
 def reminder_text(stage: str, check: LicenseCheck, today: date) -> str:

@@ -538,7 +538,7 @@ async def test_circuit_opens_fails_fast_half_opens_and_closes(
         assert fake.calls_for(rid) == 3
 
         fast = unavailable(await backend.check(rid))
-        assert fast == Unavailable("backend unavailable (circuit open)", retry_after=30.0)
+        assert fast == Unavailable(rid, "backend unavailable (circuit open)", retry_after=30.0)
         clock.advance(20)
         assert unavailable(await backend.check(rid)).retry_after == 10.0
         assert fake.calls_for(rid) == 3  # no request while open

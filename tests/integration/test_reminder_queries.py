@@ -52,13 +52,13 @@ async def test_due_licenses_come_in_pages_soonest_first_active_chats_only(repo):
         )
     await repo.set_chat_active(7, False)
     page = await repo.due_licenses(now=100.0, limit=3)
-    assert [chat.chat_id for _, chat in page] == [6, 5, 4]
-    for stored, chat in page:
-        await repo.set_next_check(chat.chat_id, stored.check.license_key, 500.0)
-    assert [chat.chat_id for _, chat in await repo.due_licenses(100.0, 3)] == [3, 2, 1]
+    assert [stored.chat_id for stored in page] == [6, 5, 4]
+    for stored in page:
+        await repo.set_next_check(stored.chat_id, stored.check.license_key, 500.0)
+    assert [stored.chat_id for stored in await repo.due_licenses(100.0, 3)] == [3, 2, 1]
     await repo.set_chat_active(7, True)  # back: its license is looked at again
     await repo.upsert_chat(7, "private", None)
-    assert 7 in [chat.chat_id for _, chat in await repo.due_licenses(100.0, 10)]
+    assert 7 in [stored.chat_id for stored in await repo.due_licenses(100.0, 10)]
 
 
 async def test_reminder_claimed_once_per_term_and_kind(repo):

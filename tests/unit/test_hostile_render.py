@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.licensing.models import Claim, ClaimedStatus, Found, LicenseCheck
+from bot.licensing.records import StoredLicense
 from bot.licensing.schedule import ENDED, LAST_DAY
-from bot.licensing.service import Verified
 from bot.views.render import expiring_text, lookup_text, paste_answer, status_text
 from bot.views.render_reminders import digest_text, reminder_text, renewed_text
-from storage.records import ChatRecord, StoredLicense
+from storage.records import ChatRecord
 from tests.fakes.telegram_html import parse_html
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
@@ -64,7 +64,7 @@ def test_outside_strings_are_escaped_everywhere(
     claim = Claim(RID, ClaimedStatus.ACTIVE, TODAY)
     messages = {
         "status": status_text([stored], NOW, agent=True),
-        "answer": paste_answer([Verified(check, claim)], TODAY, capped=(50, 10)),
+        "answer": paste_answer([Found(check, claim)], TODAY, capped=(50, 10)),
         "lookup": lookup_text(RID, Found(check), [(stored, chat)], TODAY),
         "expiring": expiring_text(30, [(stored, chat)], [(stored, chat)], TODAY),
         "reminder": reminder_text("3", check, TODAY),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from bot.licensing.models import Found, LicenseCheck
+from bot.licensing.records import StoredLicense
 from bot.views.render import MESSAGE_LIMIT, expiring_text, lookup_text, status_text
 from bot.views.render_reminders import reminder_text
-from storage.records import ChatRecord, StoredLicense
+from storage.records import ChatRecord
 from tests.fakes.telegram_html import parse_html
 
 TODAY = date(2030, 1, 15)
