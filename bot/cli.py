@@ -17,6 +17,3 @@ def parse_command(stdin: TextIO, stdout: TextIO) -> int:
     stdout.write(json.dumps([claim.to_json() for claim in claims], ensure_ascii=False) + "\n")
     stdout.flush()
     return 0
-
-
-# check_command and run_command are added by the lead.

@@ -20,6 +20,7 @@ from bot.licensing.models import (
     NotFound,
     Unavailable,
 )
+from bot.licensing.recent import RecentVerdicts
 from bot.licensing.records import PendingCheck, Resolution
 from bot.licensing.repository import LicenseRepository
 from bot.licensing.schedule import current_stage, next_check_at
@@ -53,6 +54,7 @@ class VerificationService:
         self.retry_base = retry_base
         self.retry_cap = retry_cap
         self.pending_changed = asyncio.Event()
+        self.recent = RecentVerdicts(clock.timestamp)
 
     async def verify(
         self, chat_id: int, claims: list[Claim], requested_by: int | None, reply_to: int | None
@@ -60,7 +62,7 @@ class VerificationService:
         """Check every claim for a chat whose row already exists; verdicts hit disk first."""
         lease = self.clock.timestamp() + self.lease_seconds
         await self.repo.add_pending(chat_id, claims, reply_to, requested_by, lease)
-        results = await asyncio.gather(*(self.backend.check(c.request_id) for c in claims))
+        results = await asyncio.gather(*(self._check_recent(c.request_id) for c in claims))
         return [
             await self._apply(chat_id, claim, result, requested_by, attempts=0)
             for claim, result in zip(claims, results, strict=True)
@@ -68,24 +70,33 @@ class VerificationService:
 
     async def retry(self, pending: PendingCheck) -> CheckResult:
         """One more backend attempt for a claim waiting on disk."""
-        result = await self.backend.check(pending.request_id)
+        result = await self._check_recent(pending.request_id)
         return await self._apply(
             pending.chat_id, pending.claim, result, pending.requested_by, pending.attempts
         )
 
     async def recheck(self, chat_id: int, request_ids: list[str]) -> list[CheckResult]:
         """Ask the backend again about licenses a chat already holds (agents' /recheck)."""
-        results = await asyncio.gather(*(self.backend.check(rid) for rid in request_ids))
+        results = await asyncio.gather(*(self.lookup(rid) for rid in request_ids))
         for result in results:
             if isinstance(result, Found):
                 await self.store(chat_id, result.check)
-            else:
-                await self._maybe_alert(result)
         return list(results)
 
     async def lookup(self, request_id: str) -> CheckResult:
+        """Ask the backend now, whatever it said a moment ago (re-checks, reminders)."""
         result = await self.backend.check(request_id)
+        self.recent.put(result)
         await self._maybe_alert(result)
+        return result
+
+    async def _check_recent(self, request_id: str) -> CheckResult:
+        """A paste: a definite answer from the last minute stands; otherwise ask."""
+        kept = self.recent.get(request_id)
+        if kept is not None:
+            return kept
+        result = await self.backend.check(request_id)
+        self.recent.put(result)
         return result
 
     async def acknowledge(self, chat_id: int, results: Iterable[CheckResult]) -> None:
