@@ -136,7 +136,7 @@ async def test_case_insensitive_ids_and_status(fake: FakeLicenseBackend, rid: st
 async def test_wrong_types_are_ignored_and_logged(
     fake: FakeLicenseBackend, rid: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.licensing.backend")
+    caplog.set_level(logging.WARNING, logger="bot.licensing.contract")
     fake.add(
         rid,
         demo="yes",  # type: ignore[arg-type]
