@@ -45,7 +45,7 @@ async def _check_all(settings: BackendSettings, claims: list[Claim]) -> list[dic
     from bot.licensing.backend import LicenseBackend
 
     today = Clock(settings.tz).today()
-    async with LicenseBackend(settings.license_api_url, settings.backend_token) as backend:
+    async with LicenseBackend(settings.license_api_url, settings.license_api_token) as backend:
         results = await asyncio.gather(*(backend.check(c.request_id) for c in claims))
     return [verdict_json(c, r, today) for c, r in zip(claims, results, strict=True)]
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.licensing.contract import BackendUrl, bearer_token
 
 OFFICIAL_TELEGRAM_API = "https://api.telegram.org"
 
@@ -28,31 +29,15 @@ class BackendSettings(BaseSettings):
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
-    license_api_url: str
+    license_api_url: BackendUrl  # the same URL type the backend client checks
     license_api_token: SecretStr = SecretStr("")
     timezone: str = "Europe/Moscow"
-
-    @field_validator("license_api_url")
-    @classmethod
-    def _backend_url(cls, value: str) -> str:
-        value = _http_url(value)
-        parts = urlsplit(value)
-        if not parts.hostname:
-            raise ValueError("must name a host")
-        if parts.username is not None or parts.password is not None:
-            raise ValueError("must not hold credentials (they go in LICENSE_API_TOKEN)")
-        if parts.query or parts.fragment:
-            raise ValueError("must not have a query or fragment")
-        return value
 
     @field_validator("license_api_token")
     @classmethod
     def _token_chars(cls, value: SecretStr) -> SecretStr:
-        raw = value.get_secret_value().strip()
         # It goes into an HTTP header. The message never repeats the value.
-        if not all("!" <= char <= "~" for char in raw):
-            raise ValueError("may hold only visible ASCII characters, no spaces")
-        return SecretStr(raw)
+        return bearer_token(value) or SecretStr("")
 
     @field_validator("timezone")
     @classmethod
@@ -149,6 +134,11 @@ def load_settings(cls: type[S] = Settings, **overrides: Any) -> S:  # type: igno
         problems = []
         for error in exc.errors():
             name = ".".join(str(part) for part in error["loc"]).upper() or "settings"
-            reason = "is required" if error["type"] == "missing" else error["msg"]
+            if error["type"] == "missing":
+                reason = "is required"
+            elif error["type"] == "value_error":  # our own words, without "Value error, "
+                reason = str(error.get("ctx", {}).get("error", error["msg"]))
+            else:
+                reason = error["msg"]
             problems.append(f"{name} {reason}")
         raise SettingsError("configuration error: " + "; ".join(problems)) from None

@@ -1,4 +1,7 @@
-"""The license backend client: the whole HTTP contract of ../shared/DESIGN.md lives here.
+"""The license backend client: the HTTP contract of ../shared/DESIGN.md, with contract.py.
+
+contract.py holds the contract's types (the 200 body, the base URL, the token); this module
+makes the one call and maps its answer:
 
     GET {base_url}/checks/{request_id}      Accept: application/json
     Authorization: Bearer {token}           (only when a token is set)
@@ -43,33 +46,26 @@ import contextlib
 import json
 import logging
 import math
-import re
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from importlib import metadata
 from types import TracebackType
-from typing import Any, Self, cast
-from urllib.parse import urlsplit
+from typing import Self, cast
 
 import httpx
+from pydantic import SecretStr
 
 from bot.licensing.circuit import CircuitBreaker
-from bot.licensing.models import (
-    CheckResult,
-    Found,
-    LicenseCheck,
-    Misconfigured,
-    NotFound,
-    Unavailable,
-)
+from bot.licensing.contract import MalformedResponse, backend_base_url, bearer_token, parse_check
+from bot.licensing.ids import canonical_request_id
+from bot.licensing.models import CheckResult, Found, Misconfigured, NotFound, Unavailable
 
 __all__ = [
     "MAX_RETRY_AFTER",
     "LicenseBackend",
     "MalformedResponse",
-    "normalize_request_id",
     "parse_check",
     "parse_retry_after",
 ]
@@ -79,12 +75,6 @@ logger = logging.getLogger(__name__)
 MAX_RETRY_AFTER = 3600.0
 """Upper bound, in seconds, for any Retry-After the backend asks for."""
 
-_UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TOKEN_RE = re.compile(r"[\x21-\x7e]+")  # visible ASCII: anything else breaks the header
-_MAX_TEXT = 256  # display strings longer than this are cut (they end up in chat messages)
-_MAX_URL = 2048
-_STATUSES = frozenset({"active", "expired"})
 _CIRCUIT_OPEN = "backend unavailable (circuit open)"
 _LISTENER_GRACE = 5.0  # seconds aclose() gives a running circuit listener
 
@@ -97,151 +87,6 @@ def _user_agent() -> str:
     except metadata.PackageNotFoundError:
         version = "0"
     return f"license-support-bot/{version} (Telegram support bot) httpx/{httpx.__version__}"
-
-
-def normalize_request_id(value: str) -> str | None:
-    """The lower-case canonical form of a hyphenated UUID, or None if it is not one."""
-    candidate = value.strip().lower()
-    return candidate if _UUID_RE.fullmatch(candidate) else None
-
-
-class MalformedResponse(ValueError):
-    """A 200 body that does not follow the contract."""
-
-
-# --------------------------------------------------------------------------- body parsing
-
-
-def _text(
-    data: dict[str, Any], key: str, where: str, *, limit: int | None = _MAX_TEXT
-) -> str | None:
-    """An optional string field: stripped, empty → None, wrong type → None (logged)."""
-    value = data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        logger.warning(
-            "license backend: ignoring %s.%s of type %s", where, key, type(value).__name__
-        )
-        return None
-    value = value.strip()
-    if limit is not None and len(value) > limit:
-        logger.warning(
-            "license backend: %s.%s is %d characters long, cut to %d",
-            where,
-            key,
-            len(value),
-            limit,
-        )
-        value = value[:limit].rstrip()
-    return value or None
-
-
-def _flag(data: dict[str, Any], key: str) -> bool | None:
-    value = data.get(key)
-    if value is None or isinstance(value, bool):
-        return value
-    logger.warning(
-        "license backend: ignoring %s of type %s (not a boolean)", key, type(value).__name__
-    )
-    return None
-
-
-def _license_id(data: dict[str, Any]) -> str | None:
-    value = data.get("license_id")
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)  # a numeric id is still the same identity
-    return _text(data, "license_id", "body", limit=None)
-
-
-def _expires_on(data: dict[str, Any]) -> date | None:
-    value = data.get("expires_on")
-    if value is None:
-        return None
-    # The verdict depends on this date: a value we cannot read is a malformed body, not
-    # "no end date" (which would mean support without limit).
-    if not isinstance(value, str) or not _DATE_RE.fullmatch(value.strip()):
-        raise MalformedResponse("expires_on is not a YYYY-MM-DD date")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise MalformedResponse("expires_on is not a valid date") from None
-
-
-def _checked_at(data: dict[str, Any]) -> datetime | None:
-    value = data.get("checked_at")
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            pass
-        else:
-            if parsed.tzinfo is not None:
-                return parsed
-            logger.warning("license backend: ignoring checked_at without a UTC offset")
-            return None
-    logger.warning("license backend: ignoring unreadable checked_at")
-    return None
-
-
-def _renew_url(data: dict[str, Any]) -> str | None:
-    value = _text(data, "renew_url", "body", limit=None)
-    if value is None:
-        return None
-    if len(value) <= _MAX_URL and not any(ch.isspace() or ord(ch) < 32 for ch in value):
-        try:
-            parts = urlsplit(value)
-        except ValueError:
-            parts = None
-        if parts is not None and parts.scheme.lower() in ("http", "https") and parts.hostname:
-            return value
-    logger.warning("license backend: ignoring renew_url that is not an http(s) URL")
-    return None
-
-
-def parse_check(payload: object, request_id: str) -> LicenseCheck:
-    """Turn a decoded 200 body into a LicenseCheck, or raise MalformedResponse.
-
-    `request_id` is the canonical id that was asked for; the body must name the same one.
-    """
-    if not isinstance(payload, dict):
-        raise MalformedResponse(f"expected a JSON object, got {type(payload).__name__}")
-    body_id = payload.get("request_id")
-    if not isinstance(body_id, str):
-        raise MalformedResponse("request_id missing or not a string")
-    if body_id.strip().lower() != request_id:
-        raise MalformedResponse("request_id does not match the one asked for")
-    status = payload.get("status")
-    if not isinstance(status, str) or status.strip().lower() not in _STATUSES:
-        raise MalformedResponse("status missing or not 'active'/'expired'")
-    expires_on = _expires_on(payload)
-
-    module_id = module_name = module_version = None
-    module = payload.get("module")
-    if isinstance(module, dict):
-        module_id = _text(module, "id", "module")
-        module_name = _text(module, "name", "module")
-        module_version = _text(module, "version", "module")
-    elif module is not None:
-        logger.warning("license backend: ignoring module of type %s", type(module).__name__)
-
-    demo = _flag(payload, "demo")
-    return LicenseCheck(
-        request_id=request_id,
-        status=status.strip().lower(),
-        license_id=_license_id(payload),
-        demo=bool(demo),
-        expires_on=expires_on,
-        bitrix_license_active=_flag(payload, "bitrix_license_active"),
-        module_id=module_id,
-        module_name=module_name,
-        module_version=module_version,
-        site=_text(payload, "site", "body"),
-        checked_at=_checked_at(payload),
-        renew_url=_renew_url(payload),
-    )
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -271,18 +116,6 @@ def shows_backend_up(result: CheckResult) -> bool:
     return not isinstance(result, Unavailable) or result.rate_limited
 
 
-class _Secret:
-    """Holds the token so that no repr, vars() dump or traceback local shows it."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-    def __repr__(self) -> str:
-        return "'***'"
-
-
 class LicenseBackend:
     """Client of the vendor's license backend; one instance (one connection pool) per process.
 
@@ -295,14 +128,13 @@ class LicenseBackend:
     def __init__(
         self,
         base_url: str,
-        token: str | None = None,
+        token: SecretStr | str | None = None,
         *,
         timeout: float = 10.0,
         connect_timeout: float = 5.0,
         max_body_bytes: int = 64 * 1024,
         failure_threshold: int = 5,
         open_seconds: float = 30.0,
-        transport: httpx.AsyncBaseTransport | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         if timeout <= 0 or connect_timeout <= 0:
@@ -311,11 +143,11 @@ class LicenseBackend:
             raise ValueError(
                 "max_body_bytes and failure_threshold must be >= 1, open_seconds >= 0"
             )
-        self._base_url = _normalize_base_url(base_url)
-        token = (token or "").strip()
-        if token and not _TOKEN_RE.fullmatch(token):
-            raise ValueError("the license API token has characters not allowed in a header")
-        self._token = _Secret(token) if token else None
+        self._base_url = backend_base_url(base_url)
+        try:
+            self._token = bearer_token(token)
+        except ValueError as exc:
+            raise ValueError(f"the license API token {exc}") from None
         self._max_body = max_body_bytes
         self.deadline = max(2 * timeout, connect_timeout + timeout)
         self._breaker = CircuitBreaker(failure_threshold, open_seconds, monotonic)
@@ -326,13 +158,12 @@ class LicenseBackend:
 
         headers = {"Accept": "application/json", "User-Agent": _user_agent()}
         if self._token is not None:
-            headers["Authorization"] = f"Bearer {self._token.value}"
+            headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
         self._client = httpx.AsyncClient(
             base_url=self._base_url,
             headers=headers,
             timeout=httpx.Timeout(timeout, connect=connect_timeout),
             follow_redirects=False,
-            transport=transport,
         )
 
     # -- public API ------------------------------------------------------------------------
@@ -348,7 +179,7 @@ class LicenseBackend:
 
     async def check(self, request_id: str) -> CheckResult:
         """Ask the backend about one Request ID. Never raises for network or body problems."""
-        rid = normalize_request_id(request_id) if isinstance(request_id, str) else None
+        rid = canonical_request_id(request_id) if isinstance(request_id, str) else None
         if rid is None:
             logger.info("license backend: not asking about an invalid Request ID")
             return NotFound(str(request_id).strip().lower())
@@ -523,7 +354,7 @@ class LicenseBackend:
     def _scrub(self, text: str) -> str:
         text = " ".join(text.split())[:160]
         if self._token is not None:
-            text = text.replace(self._token.value, "***")
+            text = text.replace(self._token.get_secret_value(), "***")
         return text
 
     def _log(self, rid: str, result: CheckResult) -> None:
@@ -543,20 +374,3 @@ class LicenseBackend:
                     reason,
                     retry_after,
                 )
-
-
-def _normalize_base_url(base_url: str) -> str:
-    """Validate and return the base URL ending in exactly one '/', so that 'checks/<id>'
-    is appended to any path prefix (httpx merges relative paths onto base_url)."""
-    url = base_url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValueError("the license backend URL must be an absolute http(s) URL")
-    if parts.username is not None or parts.password is not None:
-        raise ValueError("put the license backend credentials in the token, not the URL")
-    if parts.query or parts.fragment:
-        raise ValueError("the license backend URL must not have a query or fragment")
-    return url.rstrip("/") + "/"

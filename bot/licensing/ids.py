@@ -1,4 +1,7 @@
-"""Request IDs typed by hand (agents' command arguments)."""
+"""The one Request ID normaliser: agents' arguments, pasted blocks and the backend client.
+
+No pydantic, httpx or aiogram here: `python -m bot parse` imports this module.
+"""
 
 from __future__ import annotations
 

@@ -33,6 +33,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from bot.licensing.ids import canonical_request_id
 from bot.licensing.models import Claim, ClaimedStatus
 
 # --- normalisation -------------------------------------------------------------------
@@ -103,6 +104,7 @@ _UUID = f"[0-9a-f]{{8}}(?:{_HYPHEN}[0-9a-f]{{4}}){{3}}{_HYPHEN}[0-9a-f]{{12}}"
 _FILLER = f"(?:(?:is|{'это'.translate(_SKELETON)}){_SEPARATOR})?"  # "Request ID is ..."
 _BLOCK = re.compile(f"{_LABEL}{_SEPARATOR}{_FILLER}(?P<uuid>{_UUID})", re.I)
 _HEX = frozenset("0123456789abcdefABCDEF")
+_BLANKS = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +125,10 @@ def _find_blocks(norm: str) -> list[_Block]:
     for match in _BLOCK.finditer(norm.translate(_SKELETON)):
         if _glued(norm, match.end()):
             continue
-        hex_digits = re.sub("[^0-9a-f]", "", match.group("uuid").lower())
-        parts = (hex_digits[:8], hex_digits[8:12], hex_digits[12:16], hex_digits[16:20])
-        request_id = "-".join((*parts, hex_digits[20:]))
-        blocks.append(_Block(request_id, match.start(), match.end()))
+        # The match may break a line or put a space at a hyphen; the one normaliser does not.
+        request_id = canonical_request_id(_BLANKS.sub("", match.group("uuid")))
+        if request_id is not None:  # always, for what _UUID matched
+            blocks.append(_Block(request_id, match.start(), match.end()))
     return blocks
 
 
@@ -232,7 +234,7 @@ def _read_sentence(text: str) -> _Sentence:
 
 
 @dataclass(frozen=True, slots=True)
-class _Found:
+class _StatusRun:
     status: ClaimedStatus
     expires_on: date | None
     used: frozenset[int]  # indices of the gap's sentences it was read from
@@ -258,7 +260,7 @@ def _demo_next_to(sentences: list[tuple[int, str]], index: int, backward: bool) 
     return _read_sentence(piece).status is ClaimedStatus.DEMO
 
 
-def _walk(sentences: list[tuple[int, str]], backward: bool) -> _Found | None:
+def _walk(sentences: list[tuple[int, str]], backward: bool) -> _StatusRun | None:
     """Read the status run nearest the label: backward before it, forward after the UUID."""
     order = range(len(sentences) - 1, -1, -1) if backward else range(len(sentences))
     used: list[int] = []
@@ -286,14 +288,16 @@ def _walk(sentences: list[tuple[int, str]], backward: bool) -> _Found | None:
     if not used:
         return None
     chosen = until or dated
-    return _Found(status, _to_date(chosen) if chosen else None, frozenset(used))
+    return _StatusRun(status, _to_date(chosen) if chosen else None, frozenset(used))
 
 
-def _free(mine: _Found | None, theirs: _Found | None) -> bool:
+def _free(mine: _StatusRun | None, theirs: _StatusRun | None) -> bool:
     return mine is None or theirs is None or not mine.used & theirs.used
 
 
-def _assign(before: list[_Found | None], after: list[_Found | None]) -> list[_Found | None]:
+def _assign(
+    before: list[_StatusRun | None], after: list[_StatusRun | None]
+) -> list[_StatusRun | None]:
     """Pick, per block, the status text before or after it, one layout for the whole text."""
     last = len(before) - 1
     status_first = [
@@ -305,7 +309,7 @@ def _assign(before: list[_Found | None], after: list[_Found | None]) -> list[_Fo
         for i, mine in enumerate(after)
     ]
 
-    def score(found: list[_Found | None]) -> tuple[int, int]:
+    def score(found: list[_StatusRun | None]) -> tuple[int, int]:
         read = [item for item in found if item is not None]
         return len(read), sum(item.expires_on is not None for item in read)
 

@@ -115,7 +115,7 @@ async def build_app(
     """`flood_limits` and `backend_options` (LicenseBackend timeouts, breaker) are for tests."""
     clock = clock or Clock(settings.tz)
     backend = LicenseBackend(
-        settings.license_api_url, settings.backend_token, **(backend_options or {})
+        settings.license_api_url, settings.license_api_token, **(backend_options or {})
     )
     bot = create_bot(settings, flood_limits=flood_limits)
     db = Database(settings.database_path)

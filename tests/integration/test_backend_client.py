@@ -12,6 +12,7 @@ from email.utils import format_datetime
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from bot.licensing.backend import MAX_RETRY_AFTER, LicenseBackend, parse_retry_after
 from bot.licensing.models import Found, LicenseCheck, Misconfigured, NotFound, Unavailable
@@ -136,7 +137,7 @@ async def test_case_insensitive_ids_and_status(fake: FakeLicenseBackend, rid: st
 async def test_wrong_types_are_ignored_and_logged(
     fake: FakeLicenseBackend, rid: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.licensing.backend")
+    caplog.set_level(logging.WARNING, logger="bot.licensing.contract")
     fake.add(
         rid,
         demo="yes",  # type: ignore[arg-type]
@@ -194,6 +195,26 @@ async def test_strings_are_stripped_and_checked_at_needs_an_offset(
     assert check.module_name is None
     assert check.license_id == "L-7"
     assert check.checked_at is None
+
+
+async def test_long_texts_are_cut_and_a_bad_module_field_alone_is_dropped(
+    fake: FakeLicenseBackend, rid: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.licensing.contract")
+    fake.add(rid, site="s" * 5000, module={"id": ["x"], "name": " Модуль ", "version": 3})
+    check = found(await check_once(fake.url, rid))
+    assert check.site == "s" * 256
+    assert (check.module_id, check.module_name, check.module_version) == (None, "Модуль", None)
+    assert "body.site is 5000 characters long, cut to 256" in caplog.text
+    assert "module.id" in caplog.text and "module.version" in caplog.text
+
+
+async def test_body_naming_the_id_in_another_form_is_the_same_id(
+    fake: FakeLicenseBackend, rid: str
+) -> None:
+    en_dashed = rid.upper().replace("-", "\u2013")
+    fake.add(rid)["request_id"] = f"\u200b{en_dashed}"  # still only one id: the one asked
+    assert found(await check_once(fake.url, rid)).request_id == rid
 
 
 async def test_checked_at_with_z(fake: FakeLicenseBackend, rid: str) -> None:
@@ -443,6 +464,20 @@ async def test_token_never_shown(rid: str, caplog: pytest.LogCaptureFixture) -> 
         assert unavailable(results[-1]).reason == "backend unavailable (circuit open)"
     assert TOKEN in server.received[0].headers["Authorization"]  # it was sent...
     for text in [caplog.text, *shown, *map(repr, results)]:  # ...and never shown
+        assert TOKEN not in text
+
+
+async def test_secretstr_token_is_sent_and_never_shown(
+    rid: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with FakeLicenseBackend(token=TOKEN) as server:
+        server.add(rid)
+        async with LicenseBackend(server.url, SecretStr(f" {TOKEN} ")) as backend:
+            found(await backend.check(rid))
+            shown = [repr(backend), str(backend), repr(vars(backend))]
+    assert server.received[-1].headers["Authorization"] == f"Bearer {TOKEN}"
+    for text in [caplog.text, *shown]:
         assert TOKEN not in text
 
 

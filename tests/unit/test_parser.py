@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.licensing.ids import canonical_request_id
 from bot.licensing.models import Claim, ClaimedStatus
 from bot.licensing.parser import parse_claims
 from tests.support.parser_corpus import ACTIVE, CORPUS, DEMO, EXPIRED, U1, U2
@@ -35,6 +36,20 @@ def test_returns_typed_claims() -> None:
     (claim,) = parse_claims(f"{ACTIVE}\nRequest ID: {U1.upper()}")
     assert claim == Claim(U1, ClaimedStatus.ACTIVE, date(2026, 8, 7))
     assert claim.to_json() == {"request_id": U1, "status": "active", "expires_on": "2026-08-07"}
+
+
+def test_found_ids_are_in_the_one_canonical_form() -> None:
+    ids = [claim.request_id for _, text, _ in CORPUS for claim in parse_claims(text)]
+    assert len(ids) >= 80
+    assert all(canonical_request_id(request_id) == request_id for request_id in ids)
+
+
+def test_an_id_broken_at_hyphens_with_look_alike_letters_is_canonical() -> None:
+    # Upper case, Cyrillic С, В and А for c, b and a, a line break and spaces at hyphens.
+    mangled = "24С5934В-7B86 -\n48BD - A1D6-5BFB6950С17А"
+    (claim,) = parse_claims(f"Request ID: {mangled}")
+    assert claim.request_id == U1
+    assert canonical_request_id(U1.upper()) == claim.request_id
 
 
 @pytest.mark.parametrize(
