@@ -16,14 +16,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sqlite3
-import sys
 import tempfile
 import time
 import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from storage.db import Database
 from storage.reminders import DUE_LICENSES_SQL
