@@ -60,7 +60,7 @@ async def wait_for_telegram(
             if isinstance(exc, TelegramRetryAfter):
                 delay = min(float(exc.retry_after), most)
             logger.warning(
-                "Telegram is unreachable (attempt %s: %s); retrying in %.0f s",
+                "Telegram is unreachable (attempt %s: %s); retrying in %g s",
                 attempt,
                 _reason(exc),
                 delay,

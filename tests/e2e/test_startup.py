@@ -8,6 +8,13 @@ import signal
 import socket
 from pathlib import Path
 
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from bot.config import SettingsError
+from bot.transport.startup import backoff, wait_for_telegram
 from tests import factories as f
 from tests.e2e.test_process import bot_env, spawn
 from tests.fakes.telegram_api import FakeTelegram
@@ -102,3 +109,41 @@ async def test_sigterm_while_waiting_stops_cleanly(backend, tmp_path: Path):
             await proc.wait()
     assert "Traceback" not in "\n".join(err.lines)
     assert err.lines[-1].endswith("bot stopped")
+
+
+async def test_a_url_that_is_not_a_bot_api_server_is_a_setting_error(telegram):
+    # Telegram's own answer to a path it does not serve is 404 (so is a malformed token).
+    bot = Bot(
+        telegram.token,
+        session=AiohttpSession(api=TelegramAPIServer.from_base(f"{telegram.url}/not-the-api")),
+    )
+    try:
+        with pytest.raises(
+            SettingsError, match="404 Not Found: check BOT_TOKEN and TELEGRAM_API_URL"
+        ):
+            await wait_for_telegram(bot, asyncio.Event())
+    finally:
+        await bot.session.close()
+    assert telegram.calls == []
+
+
+def test_backoff_doubles_from_one_second_to_a_minute():
+    assert [backoff(n) for n in range(1, 9)] == [1, 2, 4, 8, 16, 32, 60, 60]
+    assert backoff(10_000) == 60
+
+
+async def test_server_errors_and_429_are_waited_out(telegram, caplog):
+    telegram.fail_next("getMe", error_code=502, description="Bad Gateway")
+    telegram.fail_next(
+        "getMe", error_code=429, description="Too Many Requests: retry after 1", retry_after=1
+    )
+    bot = telegram.make_bot()
+    try:
+        assert await wait_for_telegram(bot, asyncio.Event(), first=0.05) is True
+    finally:
+        await bot.session.close()
+    assert [c.ok for c in telegram.calls_to("getMe")] == [False, False, True]
+    waits = [r.getMessage() for r in caplog.records if RETRY_LINE in r.getMessage()]
+    assert len(waits) == 2
+    assert "attempt 1: TelegramServerError" in waits[0] and "retrying in 0.05 s" in waits[0]
+    assert "attempt 2: TelegramRetryAfter" in waits[1] and "retrying in 1 s" in waits[1]
