@@ -13,10 +13,10 @@ from bot.doctor_checks import (
     WARN,
     Line,
     check_backend,
-    check_database,
     check_support_chat,
     check_telegram,
 )
+from bot.doctor_db import check_database
 from bot.logs import configure_logging
 from bot.ops_settings import StoreSettings, read_settings
 

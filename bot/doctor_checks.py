@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from aiogram import Bot
@@ -19,15 +16,15 @@ from aiogram.exceptions import (
 )
 from aiogram.types import ChatMemberAdministrator, ChatMemberOwner, User
 
-from bot.export import open_read_only
 from bot.licensing.backend import LicenseBackend
 from bot.licensing.models import Found, Misconfigured, NotFound
-from storage.migrations import MIGRATIONS
 
 OK, WARN, FAIL = "✓", "!", "✗"
 # A Request ID no license can have: the backend must answer 404 for it.
 NO_SUCH_REQUEST_ID = "00000000-0000-4000-8000-000000000000"
 TELEGRAM_TIMEOUT = 10
+# How LicenseBackend names the failures where no HTTP answer came back at all.
+_UNREACHABLE = ("cannot connect", "connect timeout", "timeout", "timed out", "connection error")
 
 
 @dataclass(frozen=True)
@@ -99,7 +96,7 @@ async def check_backend(url: str, token: str | None, **options: Any) -> Line:
         )
     if result.rate_limited:
         return Line(WARN, name, f"{url}: rate limited (429, {took}); it is up", None)
-    if "connect" in result.reason or "timed out" in result.reason or "timeout" in result.reason:
+    if result.reason.startswith(_UNREACHABLE):
         what = f"{url} unreachable: {result.reason} ({took})"
         return Line(FAIL, name, what, "check LICENSE_API_URL and that the backend is up")
     return Line(
@@ -156,56 +153,6 @@ def _rights(member: ChatMemberAdministrator | ChatMemberOwner) -> list[str]:
     wanted = {"pin": member.can_pin_messages, "delete": member.can_delete_messages}
     wanted["manage topics"] = bool(member.can_manage_topics)
     return [right for right, granted in wanted.items() if granted]
-
-
-def check_database(path: Path) -> Line:
-    """Read-only: integrity, schema version against the code, and what is stored."""
-    name = "database"
-    if not path.is_file():
-        return Line(WARN, name, f"no file at {path} yet", "the bot creates it on its first start")
-    try:
-        with contextlib.closing(open_read_only(path)) as conn:
-            integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            counts = _counts(conn) if version else None
-    except (OSError, sqlite3.Error) as exc:
-        return Line(
-            FAIL,
-            name,
-            f"{path} cannot be read: {exc}",
-            "stop the bot, keep a copy of the file, and restore it from a backup",
-        )
-    if integrity != ["ok"]:
-        return Line(
-            FAIL,
-            name,
-            f"{path} failed the integrity check: {'; '.join(integrity[:3])}",
-            "stop the bot, keep a copy of the file, and restore it from a backup",
-        )
-    latest = len(MIGRATIONS)
-    seen = f"{path}: integrity ok, schema {version} of {latest}"
-    if counts is not None:
-        seen += "; " + counts
-    if version > latest:
-        return Line(FAIL, name, seen, "the file was written by a newer version of the bot")
-    if version < latest:
-        return Line(WARN, name, seen, "the bot migrates it on its next start")
-    return Line(OK, name, seen)
-
-
-def _counts(conn: sqlite3.Connection) -> str:
-    def count(sql: str) -> int:
-        return int(conn.execute(sql).fetchone()[0])
-
-    chats = count("SELECT COUNT(*) FROM chats")
-    active = count("SELECT COUNT(*) FROM chats WHERE active = 1")
-    licenses = count("SELECT COUNT(*) FROM licenses")
-    pending = count("SELECT COUNT(*) FROM pending_checks WHERE resolution IS NULL")
-    queued = count("SELECT COUNT(*) FROM inbox")
-    return (
-        f"{chats} chats ({active} active), {licenses} licenses, {pending} pending checks, "
-        f"{queued} queued updates"
-    )
 
 
 def _short(exc: Exception) -> str:

@@ -114,6 +114,18 @@ async def test_backend_down(make_settings, backend, db_path):
     assert f"{settings.license_api_url} unreachable: cannot connect" in line.text
 
 
+async def test_backend_timeout_is_unreachable(make_settings, backend, db_path):
+    await make_database(db_path)
+    backend.fault("timeout")
+    lines = await diagnose(
+        make_settings(),
+        clock=Clock(TZ, start=NOW),
+        backend_options={"timeout": 0.3, "connect_timeout": 0.3},
+    )
+    line = by_name(lines)["license backend"]
+    assert line.mark == FAIL and "unreachable: timeout" in line.text
+
+
 async def test_backend_server_error(make_settings, backend, db_path):
     await make_database(db_path)
     backend.set_down(503)
