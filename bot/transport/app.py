@@ -31,6 +31,7 @@ from bot.outbound.reminders import ReminderSender
 from bot.outbound.status_board import StatusBoard
 from bot.outbound.throttle import FloodControlMiddleware, FloodLimits
 from bot.transport.polling import DurablePolling
+from bot.transport.startup import wait_for_telegram
 from storage.db import Database
 from storage.repository import Repository
 
@@ -74,6 +75,8 @@ class BotApp:
         """Poll until `stop` is set; then finish what is running and close everything."""
         background: list[asyncio.Task[None]] = []
         try:
+            if not await wait_for_telegram(self.bot, stop):
+                return  # stopped while Telegram was still unreachable
             await self.dp.emit_startup(bot=self.bot, **self.dp.workflow_data)
             await self.polling.replay_inbox()
             background.append(asyncio.create_task(self.worker.run(), name="retry-worker"))

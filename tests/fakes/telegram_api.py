@@ -78,7 +78,11 @@ class FakeTelegram(TelegramState):
     Telegram itself does."""
 
     def __init__(
-        self, token: str = "123456:TEST-TOKEN", bot_username: str = "license_test_bot"
+        self,
+        token: str = "123456:TEST-TOKEN",
+        bot_username: str = "license_test_bot",
+        *,
+        port: int = 0,
     ) -> None:
         super().__init__(token, bot_username)
         self.url = ""
@@ -96,12 +100,12 @@ class FakeTelegram(TelegramState):
         self._changed = asyncio.Event()
         self._closing = False
         self._runner: web.AppRunner | None = None
-        self._port = 0
+        self._port = port  # 0: a free one, chosen by start()
 
     # --- lifecycle -----------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Listen on 127.0.0.1 (a free port, or the previous one after a stop())."""
+        """Listen on 127.0.0.1: the port given, else a free one (the same after a stop())."""
         self._closing = False
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
