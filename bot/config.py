@@ -22,22 +22,15 @@ def _split_csv(value: object) -> object:
     return value
 
 
-class BackendSettings(BaseSettings):
-    """What `python -m bot check` needs: the license backend and the vendor's time zone."""
+class StoreSettings(BaseSettings):
+    """What reading the database needs (`export`, doctor's database check): no token, no URL."""
 
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
     )
 
-    license_api_url: BackendUrl  # the same URL type the backend client checks
-    license_api_token: SecretStr = SecretStr("")
+    database_path: Path = Path("data/bot.sqlite3")
     timezone: str = "Europe/Moscow"
-
-    @field_validator("license_api_token")
-    @classmethod
-    def _token_chars(cls, value: SecretStr) -> SecretStr:
-        # It goes into an HTTP header. The message never repeats the value.
-        return bearer_token(value) or SecretStr("")
 
     @field_validator("timezone")
     @classmethod
@@ -51,6 +44,19 @@ class BackendSettings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+class BackendSettings(StoreSettings):
+    """What `python -m bot check` needs: the license backend too."""
+
+    license_api_url: BackendUrl  # the same URL type the backend client checks
+    license_api_token: SecretStr = SecretStr("")
+
+    @field_validator("license_api_token")
+    @classmethod
+    def _token_chars(cls, value: SecretStr) -> SecretStr:
+        # It goes into an HTTP header. The message never repeats the value.
+        return bearer_token(value) or SecretStr("")
 
     @property
     def backend_token(self) -> str | None:
@@ -68,7 +74,6 @@ class Settings(BackendSettings):
     """Every setting of the bot; names match ../shared/DESIGN.md."""
 
     bot_token: SecretStr
-    database_path: Path = Path("data/bot.sqlite3")
     support_agent_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     support_chat_id: int | None = None
     telegram_api_url: str = OFFICIAL_TELEGRAM_API
@@ -119,26 +124,39 @@ class Settings(BackendSettings):
         return user_id is not None and user_id in self.support_agent_ids
 
 
-S = TypeVar("S", bound=BackendSettings)
+S = TypeVar("S", bound=StoreSettings)
 
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line naming it."""
 
 
-def load_settings(cls: type[S] = Settings, **overrides: Any) -> S:  # type: ignore[assignment]  # mypy cannot see that the default fits S
-    """Read settings once; turn pydantic's report into one clear line."""
+def settings_problems(exc: ValidationError) -> list[str]:
+    """One line per problem, naming the variable, never its value."""
+    problems = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"]).upper() or "settings"
+        if error["type"] == "missing":
+            reason = "is required"
+        elif error["type"] == "value_error":  # our own words, without "Value error, "
+            reason = str(error.get("ctx", {}).get("error", error["msg"]))
+        else:
+            reason = error["msg"]
+        problems.append(f"{name} {reason}")
+    return problems
+
+
+def read_settings(cls: type[S], **overrides: Any) -> tuple[S | None, list[str]]:
+    """The settings, or None and every problem (doctor reports them all)."""
     try:
-        return cls(**overrides)
+        return cls(**overrides), []
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            name = ".".join(str(part) for part in error["loc"]).upper() or "settings"
-            if error["type"] == "missing":
-                reason = "is required"
-            elif error["type"] == "value_error":  # our own words, without "Value error, "
-                reason = str(error.get("ctx", {}).get("error", error["msg"]))
-            else:
-                reason = error["msg"]
-            problems.append(f"{name} {reason}")
-        raise SettingsError("configuration error: " + "; ".join(problems)) from None
+        return None, settings_problems(exc)
+
+
+def load_settings(cls: type[S] = Settings, **overrides: Any) -> S:  # type: ignore[assignment]  # mypy cannot see that the default fits S
+    """Read settings once; a problem stops start-up with one clear line."""
+    settings, problems = read_settings(cls, **overrides)
+    if settings is None:
+        raise SettingsError("configuration error: " + "; ".join(problems))
+    return settings

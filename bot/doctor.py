@@ -6,7 +6,7 @@ import asyncio
 from typing import Any, TextIO
 
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import Settings, StoreSettings, read_settings
 from bot.doctor_checks import (
     FAIL,
     OK,
@@ -18,7 +18,6 @@ from bot.doctor_checks import (
 )
 from bot.doctor_db import check_database
 from bot.logs import configure_logging
-from bot.ops_settings import StoreSettings, read_settings
 
 NAME_WIDTH = 16
 

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.clock import Clock
-from bot.config import SettingsError
-from bot.ops_settings import StoreSettings, require_settings
+from bot.config import SettingsError, StoreSettings, load_settings
 from storage.rows import license_row
 
 COLUMNS = (
@@ -114,7 +113,7 @@ def export_command(
 ) -> int:
     """Write the export to `output` ("-": stdout); 2 on a settings error, 1 on a bad file."""
     try:
-        settings = require_settings(StoreSettings, **overrides)
+        settings = load_settings(StoreSettings, **overrides)
     except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
