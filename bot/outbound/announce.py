@@ -3,29 +3,31 @@
 from __future__ import annotations
 
 from bot.clock import Clock
+from bot.i18n import ChatLanguages
 from bot.licensing.service import Outcome, Verified
 from bot.outbound.delivery import Delivery
 from bot.outbound.status_board import StatusBoard
+from bot.views.answers import paste_answer
 from bot.views.keyboards import renewal_keyboard
-from bot.views.render import paste_answer
 
 
 class Announcer:
-    """Sends the verdict as a reply to the original paste and refreshes the pin."""
+    """Sends the verdict (in the chat's language) as a reply to the paste; refreshes the pin."""
 
-    def __init__(self, delivery: Delivery, board: StatusBoard, clock: Clock) -> None:
+    def __init__(
+        self, delivery: Delivery, board: StatusBoard, clock: Clock, languages: ChatLanguages
+    ) -> None:
         self.delivery = delivery
         self.board = board
         self.clock = clock
+        self.languages = languages
 
     async def __call__(self, chat_id: int, reply_to: int | None, outcomes: list[Outcome]) -> None:
         today = self.clock.today()
         checks = [o.check for o in outcomes if isinstance(o, Verified)]
-        sent = await self.delivery.send(
-            chat_id,
-            paste_answer(outcomes, today),
-            reply_to=reply_to,
-            markup=renewal_keyboard(checks, today),
-        )
+        async with self.languages.speaking_to(chat_id):
+            text = paste_answer(outcomes, today)
+            markup = renewal_keyboard(checks, today)
+        sent = await self.delivery.send(chat_id, text, reply_to=reply_to, markup=markup)
         if sent is not None and checks:
             await self.board.refresh(sent.chat.id)

@@ -18,6 +18,7 @@ from aiogram.exceptions import TelegramAPIError
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.i18n import ChatLanguages
 from bot.licensing.models import Found, LicenseCheck, NotFound
 from bot.licensing.schedule import (
     ENDED,
@@ -31,8 +32,9 @@ from bot.licensing.schedule import (
 from bot.licensing.service import VerificationService
 from bot.outbound.delivery import Delivery
 from bot.outbound.status_board import StatusBoard
+from bot.views.digest import digest_text
 from bot.views.keyboards import renewal_keyboard
-from bot.views.render_reminders import digest_text, reminder_text, renewed_text
+from bot.views.reminders import reminder_text, renewed_text
 from storage.records import ChatRecord, StoredLicense
 from storage.repository import Repository
 
@@ -64,6 +66,7 @@ class ReminderScheduler:
         board: StatusBoard,
         delivery: Delivery,
         clock: Clock,
+        languages: ChatLanguages,
         *,
         interval: float = 60.0,
         page_size: int = 200,
@@ -75,6 +78,7 @@ class ReminderScheduler:
         self.board = board
         self.delivery = delivery
         self.clock = clock
+        self.languages = languages
         self.interval = interval
         self.page_size = page_size
         self._slots = asyncio.Semaphore(concurrency)
@@ -176,11 +180,10 @@ class ReminderScheduler:
         if not await self.repo.claim_reminder(chat_id, check.license_key, check.expires_on, stage):
             return chat_id
         try:
-            sent = await self.delivery.send(
-                chat_id,
-                reminder_text(stage, check, today),
-                markup=renewal_keyboard([check], today),
-            )
+            async with self.languages.speaking_to(chat_id):
+                text = reminder_text(stage, check, today)
+                markup = renewal_keyboard([check], today)
+            sent = await self.delivery.send(chat_id, text, markup=markup)
         except TelegramAPIError:
             await self.repo.release_reminder(chat_id, check.license_key, check.expires_on, stage)
             raise
@@ -202,7 +205,9 @@ class ReminderScheduler:
         if not old.is_supported(today) and await self.repo.claim_reminder(
             chat_id, fresh.license_key, fresh.expires_on, RENEWED
         ):
-            await self.delivery.send(chat_id, renewed_text(fresh))
+            async with self.languages.speaking_to(chat_id):
+                text = renewed_text(fresh)
+            await self.delivery.send(chat_id, text)
         await self.board.refresh(chat_id)
 
     async def refresh_pins(self) -> int:
@@ -238,5 +243,7 @@ class ReminderScheduler:
         ended = await self.repo.expiring_between(
             today - timedelta(days=RECENTLY_ENDED_DAYS), today - timedelta(days=1)
         )
-        await self.delivery.send(chat_id, digest_text(today, ending, ended))
+        async with self.languages.speaking_to(chat_id):
+            text = digest_text(today, ending, ended)
+        await self.delivery.send(chat_id, text)
         return True
