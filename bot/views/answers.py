@@ -35,8 +35,8 @@ def paste_answer(
             parts.append(
                 _(
                     "❓ Request ID <code>{request_id}</code> was not found on the license "
-                    "server. Copy the text with the «Скопировать информацию о лицензии» "
-                    "button once more and send all of it."
+                    "server. Copy the text with the «Скопировать информацию о лицензии» (Copy "
+                    "license information) button once more and send all of it."
                 ).format(request_id=escape(outcome.request_id))
             )
         elif isinstance(outcome, Delayed):

@@ -45,8 +45,8 @@ def help_text(*, private: bool, agent: bool) -> str:
 def group_welcome(*, can_pin: bool) -> str:
     """What a group hears when the bot is added to it."""
     text = _(
-        "Hello! I will pin the term of technical support under the license of the "
-        "«МойСклад» module here. Send the text from the module's license block (/help shows "
+        "Hello! I will pin here how long technical support lasts under the license of your "
+        "«МойСклад» module. Send the text from the module's license block (/help shows "
         "where to find it)."
     )
     if not can_pin:

@@ -86,6 +86,7 @@ def language_usage() -> str:
 
 def language_set() -> str:
     """Said in the language just chosen."""
+    # TRANSLATORS: said in the language just chosen for the chat: name your own language.
     return _("This chat now gets its messages in English.")
 
 
