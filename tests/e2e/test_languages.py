@@ -8,6 +8,7 @@ import pytest
 
 from tests import factories as f
 from tests.support.bots import AGENT_ID
+from tests.support.clocks import morning_clock, move_to
 from tests.support.disk import rows
 from tests.support.widget import en, ru, widget_text
 
@@ -202,6 +203,54 @@ async def test_delayed_answer_comes_later_in_the_chats_language(
     answer = telegram.messages_in(chat["id"])[1]
     assert says("en", answer.plain_text, expires, 50)
     assert says("en", telegram.message(chat["id"], pinned_id).plain_text, expires, 50)
+
+
+async def test_reminders_and_the_daily_pin_go_out_in_the_chats_language(
+    telegram, backend, start_bot
+):
+    clock = morning_clock()
+    bot = await start_bot(clock=clock)
+    start = clock.today()
+    expires = start + timedelta(days=15)
+    backend.add(RID, expires_on=expires, renew_url="https://example.ru/renew/L-1")
+    john = f.user("John", language_code="en")
+    chat = f.private_chat(john)
+    telegram.send_text(chat, john, widget_text(RID, expires))
+    pinned_id = await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]))
+
+    move_to(clock, 12, 10, 5, base=start)
+    await bot.app.scheduler.sweep()
+    reminder = telegram.sent_to(chat["id"])[-1]
+    assert f"support under the license ends on {en(expires)} — 3 days left" in (
+        reminder.plain_text
+    )
+    assert [b["text"] for b in reminder.buttons] == ["Renew: Синхронизация товаров по API"]
+    pin = telegram.message(chat["id"], pinned_id).plain_text
+    assert f"support until {en(expires)} — 3 days left" in pin
+
+
+async def test_agents_chat_gets_alerts_and_digest_in_the_language_set_there(
+    telegram, backend, start_bot
+):
+    clock = morning_clock()  # before the digest hour: nothing reaches the agents' chat yet
+    agents_chat = f.supergroup("Support team")
+    bot = await start_bot(
+        clock=clock, license_api_token="wrong-token", support_chat_id=str(agents_chat["id"])
+    )
+    telegram.send_text(agents_chat, f.user("Agent", id=AGENT_ID), "/language en")
+    [done] = await telegram.wait_sent(agents_chat["id"], 1)
+    assert done.plain_text == "This chat now gets its messages in English."
+
+    backend.add(RID, expires_on=clock.today() + timedelta(days=5))
+    alice = f.user("Alice", language_code="ru")
+    telegram.send_text(f.private_chat(alice), alice, widget_text(RID, clock.today()))
+    [_, alert] = await telegram.wait_sent(agents_chat["id"], 2)
+    assert "rejects the bot's requests (HTTP 401)" in alert.plain_text
+
+    move_to(clock, 0, 10, 1)
+    await bot.app.scheduler.send_digest()
+    [*_, digest] = await telegram.wait_sent(agents_chat["id"], 3)
+    assert digest.plain_text.startswith(f"📋 Licenses on {en(clock.today())}")
 
 
 async def test_command_menus_in_russian_and_english(telegram, start_bot):
