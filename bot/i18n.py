@@ -43,7 +43,7 @@ def compile_catalog(po_path: Path) -> gettext.GNUTranslations:
     problems += [
         f"{m.id!r}: plural forms partly missing"
         for m in catalog
-        if m.pluralizable and any(m.string) and not all(m.string)
+        if isinstance(m.string, tuple) and any(m.string) and not all(m.string)
     ]
     if problems:
         raise CatalogError(f"catalog {po_path} does not compile: {'; '.join(problems)}")

@@ -91,7 +91,7 @@ async def on_forget(
         await message.answer(notices.bad_request_id() if command.args else notices.forget_usage())
         return
     removed = await repo.forget(message.chat.id, request_id)
-    await message.answer(notices.forgotten(request_id, removed))
+    await message.answer(notices.forgotten(request_id, removed=bool(removed)))
     if removed:
         await board.refresh(message.chat.id)
 

@@ -22,13 +22,13 @@ def paste_answer(
     verified = [o for o in outcomes if isinstance(o, Verified)]
     if verified:
         parts.append(_("Checked with the license server:"))
-        for outcome in verified:
-            parts.append(license_line(outcome.check, today))
-            parts.extend(_differences(outcome, today))
-            if not outcome.check.is_supported(today):
+        for found in verified:
+            parts.append(license_line(found.check, today))
+            parts.extend(_differences(found, today))
+            if not found.check.is_supported(today):
                 parts.append(renew_rule())
-            if outcome.check.bitrix_license_active is False:
-                parts.append(bitrix_inactive(outcome.check))
+            if found.check.bitrix_license_active is False:
+                parts.append(bitrix_inactive(found.check))
         parts.append(_("The status is pinned in this chat — no need to send the text again."))
     for outcome in outcomes:
         if isinstance(outcome, Unknown):

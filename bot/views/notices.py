@@ -23,7 +23,7 @@ def forget_usage() -> str:
     return _("Give the Request ID: /forget {example}").format(example=EXAMPLE_ID)
 
 
-def forgotten(request_id: str, removed: bool) -> str:
+def forgotten(request_id: str, *, removed: bool) -> str:
     if removed:
         return _("License <code>{request_id}</code> is removed from this chat.").format(
             request_id=escape(request_id)
