@@ -47,7 +47,9 @@ class ChatLanguageMiddleware(I18nMiddleware):
         repo: Repository = data["repo"]
         stored = await repo.chat_language(chat.id)
         if chat.type == "private":
-            if stored != personal:  # new, from before languages, or Telegram switched
-                await repo.set_chat_language(chat.id, personal)  # no-op for an unknown chat
+            # The person may have switched Telegram's language (or the chat is from before
+            # languages); a chat not stored yet takes it when it is (membership, paste).
+            if stored != personal and await repo.get_chat(chat.id) is not None:
+                await repo.set_chat_language(chat.id, personal)
             return personal
         return stored if stored in LANGUAGES else personal
