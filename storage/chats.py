@@ -52,6 +52,26 @@ class ChatStore:
                 (message_id, now_text(), chat_id),
             )
 
+    async def chat_language(self, chat_id: int) -> str | None:
+        """The chat's language, None if the chat is unknown or has none yet."""
+        async with self.db.reading() as conn:
+            cursor = await conn.execute("SELECT language FROM chats WHERE chat_id = ?", (chat_id,))
+            row = await cursor.fetchone()
+        return row[0] if row else None
+
+    async def set_chat_language(self, chat_id: int, language: str) -> None:
+        """Set the language of a known chat (an unknown chat is left unknown)."""
+        await self._update_chat(chat_id, "language", language)
+
+    async def adopt_chat_language(self, chat_id: int, language: str) -> None:
+        """Give a known chat this language unless it already has one."""
+        async with self.db.transaction() as conn:
+            await conn.execute(
+                "UPDATE chats SET language = ?, updated_at = ? WHERE chat_id = ?"
+                " AND language IS NULL",
+                (language, now_text(), chat_id),
+            )
+
     async def set_pin_problem_notified(self, chat_id: int, notified: bool) -> None:
         await self._update_chat(chat_id, "pin_problem_notified", int(notified))
 
@@ -77,6 +97,11 @@ class ChatStore:
                 )
                 return
             # Both exist (the new chat was seen first): merge, the newer verdict wins.
+            await conn.execute(
+                "UPDATE chats SET language = (SELECT language FROM chats WHERE chat_id = ?)"
+                " WHERE chat_id = ? AND language IS NULL",
+                (old_id, new_id),
+            )
             await conn.execute(
                 """DELETE FROM licenses WHERE chat_id = ? AND license_key IN (
                        SELECT o.license_key FROM licenses o JOIN licenses n

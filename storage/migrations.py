@@ -88,3 +88,11 @@ MIGRATIONS.append(
         "UPDATE chats SET refreshed_on = '' WHERE status_message_id IS NOT NULL",
     ]
 )
+
+MIGRATIONS.append(
+    [
+        # The language messages to the whole chat are written in ('ru' or 'en'); NULL: not
+        # chosen yet (a group takes the language of whoever first shares a license there).
+        "ALTER TABLE chats ADD COLUMN language TEXT",
+    ]
+)

@@ -1,4 +1,4 @@
-"""Agents' commands: look-ups across chats, /recheck, /forget, /expiring, the re-check button."""
+"""Agents' commands: look-ups, /recheck, /forget, /expiring, /language, the re-check button."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.handlers.filters import FromPerson, IsAgent
+from bot.i18n import LANGUAGES, Translator
 from bot.licensing.ids import canonical_request_id
 from bot.licensing.schedule import ENDING_SOON_DAYS, RECENTLY_ENDED_DAYS
 from bot.licensing.service import VerificationService
 from bot.outbound.status_board import StatusBoard
-from bot.views import texts
+from bot.transport.updates import chat_title
+from bot.views import notices
 from bot.views.callbacks import RecheckCallback
-from bot.views.render import expiring_text, lookup_text, status_text
+from bot.views.lookup import expiring_text, lookup_text
+from bot.views.status import status_text
 from storage.repository import Repository
 
-AGENT_COMMANDS = ("recheck", "forget", "expiring")
+AGENT_COMMANDS = ("recheck", "forget", "expiring", "language")
 
 
 async def lookup(
@@ -28,7 +31,7 @@ async def lookup(
     """An agent's /license <request id>: the live verdict and every chat that holds it."""
     request_id = canonical_request_id(arg)
     if request_id is None:
-        await message.answer(texts.BAD_REQUEST_ID)
+        await message.answer(notices.bad_request_id())
         return
     result = await service.lookup(request_id)
     holdings = await repo.find_by_request_id(request_id)
@@ -44,11 +47,11 @@ async def recheck_chat(
 ) -> str:
     licenses = await repo.licenses_for_chat(chat_id)
     if not licenses:
-        return texts.RECHECK_NONE
+        return notices.recheck_none()
     await service.recheck(chat_id, [s.check.request_id for s in licenses])
     await board.refresh(chat_id)
     fresh = await repo.licenses_for_chat(chat_id)
-    return texts.RECHECK_DONE + "\n\n" + status_text(fresh, clock.now(), agent=True)
+    return notices.rechecked(status_text(fresh, clock.now(), agent=True))
 
 
 async def on_recheck(
@@ -70,11 +73,11 @@ async def on_recheck_button(
     board: StatusBoard,
     clock: Clock,
 ) -> None:
-    """Receives «Перепроверить» pressed by an agent under /license."""
+    """Receives «Check again» pressed by an agent under /license."""
     if query.message is None or query.message.chat.id != callback_data.chat_id:
-        await query.answer(texts.CALLBACK_FOREIGN, show_alert=True)
+        await query.answer(notices.button_foreign(), show_alert=True)
         return
-    await query.answer(texts.RECHECK_STARTED)
+    await query.answer(notices.recheck_started())
     text = await recheck_chat(callback_data.chat_id, repo, service, board, clock)
     await query.message.answer(text)
 
@@ -85,11 +88,10 @@ async def on_forget(
     """Receives an agent's /forget <request id>: removes that license from this chat."""
     request_id = canonical_request_id(command.args or "")
     if request_id is None:
-        await message.answer(texts.FORGET_USAGE if not command.args else texts.BAD_REQUEST_ID)
+        await message.answer(notices.bad_request_id() if command.args else notices.forget_usage())
         return
     removed = await repo.forget(message.chat.id, request_id)
-    template = texts.FORGET_DONE if removed else texts.FORGET_NONE
-    await message.answer(template.format(request_id=request_id))
+    await message.answer(notices.forgotten(request_id, removed=bool(removed)))
     if removed:
         await board.refresh(message.chat.id)
 
@@ -101,7 +103,7 @@ async def on_expiring(
     arg = (command.args or str(ENDING_SOON_DAYS)).strip()
     # isdecimal, not isdigit: int() refuses digits such as «²» that isdigit accepts.
     if not arg.isdecimal() or not 1 <= int(arg) <= 365:
-        await message.answer(texts.EXPIRING_USAGE)
+        await message.answer(notices.expiring_usage())
         return
     days = int(arg)
     today = clock.today()
@@ -112,14 +114,37 @@ async def on_expiring(
     await message.answer(expiring_text(days, ending, ended, today))
 
 
+async def on_language(
+    message: Message,
+    command: CommandObject,
+    repo: Repository,
+    board: StatusBoard,
+    i18n: Translator,
+) -> None:
+    """Receives an agent's /language ru|en: the language of everything said to this chat."""
+    language = (command.args or "").strip().lower()
+    if message.chat.type == "private":
+        await message.answer(notices.language_private())
+        return
+    if language not in LANGUAGES:
+        await message.answer(notices.language_usage())
+        return
+    chat = message.chat
+    await repo.upsert_chat(chat.id, chat.type, chat_title(chat))
+    await repo.set_chat_language(chat.id, language)
+    with i18n.use_locale(language):
+        await message.answer(notices.language_set())
+    await board.refresh(chat.id)
+
+
 async def on_not_agent(message: Message) -> None:
     """Receives an agent command from someone who is not an agent."""
-    await message.answer(texts.AGENTS_ONLY)
+    await message.answer(notices.agents_only())
 
 
 async def on_not_agent_button(query: CallbackQuery) -> None:
-    """Receives «Перепроверить» pressed by someone who is not an agent."""
-    await query.answer(texts.CALLBACK_AGENTS_ONLY, show_alert=True)
+    """Receives «Check again» pressed by someone who is not an agent."""
+    await query.answer(notices.button_agents_only(), show_alert=True)
 
 
 def get_router() -> Router:
@@ -129,6 +154,7 @@ def get_router() -> Router:
     router.message.register(on_recheck, Command("recheck", ignore_case=True))
     router.message.register(on_forget, Command("forget", ignore_case=True))
     router.message.register(on_expiring, Command("expiring", ignore_case=True))
+    router.message.register(on_language, Command("language", ignore_case=True))
     router.callback_query.register(on_recheck_button, RecheckCallback.filter())
     return router
 

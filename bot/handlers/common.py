@@ -7,43 +7,33 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.clock import Clock
-from bot.config import Settings
 from bot.handlers.agents import lookup
 from bot.handlers.filters import FromPerson
 from bot.licensing.service import VerificationService
-from bot.views import texts
+from bot.views.help import help_text
 from bot.views.keyboards import renewal_keyboard
-from bot.views.render import status_text
+from bot.views.notices import agents_only
+from bot.views.status import status_text
 from storage.repository import Repository
 
 
-def help_text(message: Message, settings: Settings) -> str:
-    text = texts.HELP
-    if message.chat.type != "private":
-        text += texts.HELP_GROUP
-    if settings.is_agent(message.from_user.id if message.from_user else None):
-        text += texts.HELP_AGENT
-    return text
-
-
-async def on_help(message: Message, settings: Settings) -> None:
+async def on_help(message: Message, is_agent: bool) -> None:
     """Receives /start or /help in any chat."""
-    await message.answer(help_text(message, settings))
+    await message.answer(help_text(private=message.chat.type == "private", agent=is_agent))
 
 
 async def on_license(
     message: Message,
     command: CommandObject,
-    settings: Settings,
+    is_agent: bool,
     repo: Repository,
     service: VerificationService,
     clock: Clock,
 ) -> None:
     """Receives /license [request id]: this chat's status, or an agent's look-up."""
-    agent = settings.is_agent(message.from_user.id if message.from_user else None)
     if command.args:
-        if not agent:
-            await message.answer(texts.AGENTS_ONLY)
+        if not is_agent:
+            await message.answer(agents_only())
             return
         await lookup(message, command.args, repo, service, clock)
         return
@@ -52,10 +42,10 @@ async def on_license(
     markup = renewal_keyboard(
         (s.check for s in licenses),
         now.date(),
-        recheck_chat_id=message.chat.id if agent and licenses else None,
+        recheck_chat_id=message.chat.id if is_agent and licenses else None,
     )
     waiting = await repo.waiting_in_chat(message.chat.id)
-    text = status_text(licenses, now, agent=agent, waiting=[p.request_id for p in waiting])
+    text = status_text(licenses, now, agent=is_agent, waiting=[p.request_id for p in waiting])
     await message.answer(text, reply_markup=markup)
 
 

@@ -15,7 +15,7 @@ from aiogram.types import ErrorEvent
 
 from bot.outbound.delivery import Delivery
 from bot.transport.updates import update_chat_id
-from bot.views import texts
+from bot.views.notices import error_generic
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ async def on_forbidden(event: ErrorEvent, delivery: Delivery) -> None:
         await delivery.chat_gone(chat_id, str(event.exception))
 
 
-async def on_migrated(event: ErrorEvent, delivery: Delivery) -> None:
+async def on_send_to_migrated_chat(event: ErrorEvent, delivery: Delivery) -> None:
     """Receives a send to a group that became a supergroup."""
     chat_id = update_chat_id(event.update)
     exc = event.exception
@@ -46,7 +46,7 @@ async def on_any_error(event: ErrorEvent, delivery: Delivery) -> None:
     update = event.update
     if update.callback_query is not None:
         try:
-            await update.callback_query.answer(texts.ERROR_GENERIC, show_alert=True)
+            await update.callback_query.answer(error_generic(), show_alert=True)
         except TelegramAPIError as exc:  # e.g. the query was answered before the failure
             logger.warning("could not answer the button press: %s", exc)
         return
@@ -54,7 +54,7 @@ async def on_any_error(event: ErrorEvent, delivery: Delivery) -> None:
     if message is None or message.chat.type != "private":
         return
     try:
-        await delivery.send(message.chat.id, texts.ERROR_GENERIC)
+        await delivery.send(message.chat.id, error_generic())
     except TelegramAPIError as exc:
         logger.warning("could not report the failure to chat %s: %s", message.chat.id, exc)
 
@@ -62,6 +62,6 @@ async def on_any_error(event: ErrorEvent, delivery: Delivery) -> None:
 def get_router() -> Router:
     router = Router(name="errors")
     router.error.register(on_forbidden, ExceptionTypeFilter(TelegramForbiddenError))
-    router.error.register(on_migrated, ExceptionTypeFilter(TelegramMigrateToChat))
+    router.error.register(on_send_to_migrated_chat, ExceptionTypeFilter(TelegramMigrateToChat))
     router.error.register(on_any_error)
     return router

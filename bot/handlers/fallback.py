@@ -11,10 +11,9 @@ from aiogram import F, Router
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 
-from bot.config import Settings
-from bot.handlers.common import help_text
 from bot.handlers.filters import FromPerson
-from bot.views import texts
+from bot.views.help import help_text
+from bot.views.notices import button_stale
 
 # What a person sends; a screenshot of the widget, say, deserves the help too.
 USER_CONTENT = frozenset(
@@ -38,14 +37,14 @@ USER_CONTENT = frozenset(
 )
 
 
-async def on_private_other(message: Message, settings: Settings) -> None:
+async def on_private_other(message: Message, is_agent: bool) -> None:
     """Receives a private message that holds no Request ID."""
-    await message.answer(help_text(message, settings))
+    await message.answer(help_text(private=True, agent=is_agent))
 
 
 async def on_unknown_button(query: CallbackQuery) -> None:
     """Receives a button press no other handler understood (stale or tampered data)."""
-    await query.answer(texts.CALLBACK_STALE, show_alert=True)
+    await query.answer(button_stale(), show_alert=True)
 
 
 def get_router() -> Router:

@@ -7,16 +7,14 @@ from typing import Any
 from aiogram.filters import BaseFilter
 from aiogram.types import CallbackQuery, Message
 
-from bot.config import Settings
 from bot.licensing.parser import parse_claims
 
 
 class IsAgent(BaseFilter):
-    """Passes for users listed in SUPPORT_AGENT_IDS."""
+    """Passes for agents (SUPPORT_AGENT_IDS), as AgentFlagMiddleware decided for the update."""
 
-    async def __call__(self, event: Message | CallbackQuery, settings: Settings) -> bool:
-        user = event.from_user
-        return settings.is_agent(user.id if user else None)
+    async def __call__(self, event: Message | CallbackQuery, is_agent: bool) -> bool:
+        return is_agent
 
 
 class HasClaims(BaseFilter):

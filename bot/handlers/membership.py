@@ -10,7 +10,7 @@ from aiogram.types import ChatMemberUpdated, Message
 from bot.outbound.delivery import Delivery
 from bot.outbound.status_board import StatusBoard
 from bot.transport.updates import chat_title
-from bot.views import texts
+from bot.views.help import group_welcome
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
@@ -20,7 +20,11 @@ GROUP_TYPES = frozenset({"group", "supergroup"})
 
 
 async def on_my_chat_member(
-    event: ChatMemberUpdated, repo: Repository, board: StatusBoard, delivery: Delivery
+    event: ChatMemberUpdated,
+    repo: Repository,
+    board: StatusBoard,
+    delivery: Delivery,
+    user_language: str,
 ) -> None:
     """Receives a change of the bot's own membership in a chat."""
     chat = event.chat
@@ -30,12 +34,11 @@ async def on_my_chat_member(
         await repo.set_chat_active(chat.id, False)
         return
     await repo.upsert_chat(chat.id, chat.type, chat_title(chat))
+    if chat.type == "private":
+        await repo.adopt_chat_language(chat.id, user_language)
     was_outside = event.old_chat_member.status in GONE_STATUSES
     if was_outside and chat.type in GROUP_TYPES:
-        text = texts.ADDED_TO_GROUP
-        if not _can_pin(event):
-            text += "\n\n" + texts.ADDED_NEEDS_ADMIN
-        await delivery.send(chat.id, text)
+        await delivery.send(chat.id, group_welcome(can_pin=_can_pin(event)))
     # Came back or was promoted: the status may now be pinnable.
     await board.refresh(chat.id)
 
@@ -45,7 +48,7 @@ def _can_pin(event: ChatMemberUpdated) -> bool:
     return member.status == "administrator" and bool(getattr(member, "can_pin_messages", False))
 
 
-async def on_migrated(message: Message, repo: Repository, board: StatusBoard) -> None:
+async def on_migration_message(message: Message, repo: Repository, board: StatusBoard) -> None:
     """Receives the service message of a group upgraded to a supergroup (either side)."""
     if message.migrate_to_chat_id:
         old_id, new_id = message.chat.id, message.migrate_to_chat_id
@@ -59,5 +62,5 @@ async def on_migrated(message: Message, repo: Repository, board: StatusBoard) ->
 def get_router() -> Router:
     router = Router(name="membership")
     router.my_chat_member.register(on_my_chat_member)
-    router.message.register(on_migrated, F.migrate_to_chat_id | F.migrate_from_chat_id)
+    router.message.register(on_migration_message, F.migrate_to_chat_id | F.migrate_from_chat_id)
     return router

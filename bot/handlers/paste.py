@@ -15,9 +15,8 @@ from bot.licensing.models import Claim, Found
 from bot.licensing.service import VerificationService
 from bot.outbound.status_board import StatusBoard
 from bot.transport.updates import chat_title
-from bot.views import texts
+from bot.views.answers import paste_answer, rate_limited
 from bot.views.keyboards import renewal_keyboard
-from bot.views.render import paste_answer
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
@@ -27,6 +26,8 @@ async def on_paste(
     message: Message,
     claims: list[Claim],
     settings: Settings,
+    is_agent: bool,
+    user_language: str,
     repo: Repository,
     service: VerificationService,
     board: StatusBoard,
@@ -40,7 +41,7 @@ async def on_paste(
     chat_id = message.chat.id
     user_id = person_id(message)
     request_ids = [claim.request_id for claim in claims]
-    if not settings.is_agent(user_id):
+    if not is_agent:
         if quota.repeated(chat_id, request_ids):
             # One answer covers a burst of the same paste; the status is still put right
             # (re-sent and re-pinned if it was deleted), which is often why it came again.
@@ -50,10 +51,12 @@ async def on_paste(
         if not quota.take(chat_id, user_id, len(claims)):
             logger.info("chat %s, user %s: look-up limit reached", chat_id, user_id)
             if quota.tell_limited(chat_id):
-                await reply(message, texts.ANSWER_RATE_LIMITED)
+                await reply(message, rate_limited())
             return
     try:
         await repo.upsert_chat(chat_id, message.chat.type, chat_title(message.chat))
+        # A group keeps the language of whoever first shared a license there.
+        await repo.adopt_chat_language(chat_id, user_language)
         outcomes = await service.verify(chat_id, claims, user_id, message.message_id)
         today = clock.today()
         checks = [o.check for o in outcomes if isinstance(o, Found)]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from aiogram.exceptions import TelegramAPIError
 
+from bot.i18n import ChatLanguages
 from bot.licensing.models import Misconfigured
 from bot.outbound.delivery import Delivery
-from bot.views import texts
+from bot.views.digest import backend_down, backend_rejects, backend_up
 
 logger = logging.getLogger(__name__)
 
@@ -18,18 +20,22 @@ class OperatorAlerts:
     """Tells the agents' chat about operator problems without flooding it."""
 
     def __init__(
-        self, delivery: Delivery, chat_id: int | None, *, window_seconds: float = 900.0
+        self,
+        delivery: Delivery,
+        chat_id: int | None,
+        languages: ChatLanguages,
+        *,
+        window_seconds: float = 900.0,
     ) -> None:
         self.delivery = delivery
         self.chat_id = chat_id
+        self.languages = languages
         self.window_seconds = window_seconds
         self._last_sent: dict[str, float] = {}
         self._told_backend_down = False
 
     async def backend_misconfigured(self, problem: Misconfigured) -> None:
-        await self._send(
-            "backend-auth", texts.OPERATOR_BACKEND_AUTH.format(status=problem.status_code)
-        )
+        await self._send("backend-auth", lambda: backend_rejects(problem.status_code))
 
     async def backend_circuit(self, available: bool) -> None:
         """The backend's circuit opened (it stopped answering) or closed (it answers again).
@@ -39,13 +45,13 @@ class OperatorAlerts:
         said only after a «down» that was said.
         """
         if not available:
-            if await self._send("backend-down", texts.OPERATOR_BACKEND_DOWN):
+            if await self._send("backend-down", backend_down):
                 self._told_backend_down = True
         elif self._told_backend_down:
             self._told_backend_down = False
-            await self._send("backend-up", texts.OPERATOR_BACKEND_UP, windowed=False)
+            await self._send("backend-up", backend_up, windowed=False)
 
-    async def _send(self, kind: str, text: str, *, windowed: bool = True) -> bool:
+    async def _send(self, kind: str, render: Callable[[], str], *, windowed: bool = True) -> bool:
         """Send unless this kind went out within the window; True if it was sent."""
         if self.chat_id is None:
             return False
@@ -54,6 +60,8 @@ class OperatorAlerts:
         if windowed and last is not None and now - last < self.window_seconds:
             return False
         self._last_sent[kind] = now
+        async with self.languages.speaking_to(self.chat_id):
+            text = render()
         try:
             sent = await self.delivery.send(self.chat_id, text)
         except TelegramAPIError as exc:

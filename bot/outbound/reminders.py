@@ -1,6 +1,6 @@
 """Sends what the reminder scheduler (bot.licensing.reminders) decided: reminders, renewals,
-the daily status refresh and the agents' digest. Flood limits are kept by the session
-middleware (bot.outbound.throttle)."""
+the daily status refresh and the agents' digest, each in the chat's language. Flood limits
+are kept by the session middleware (bot.outbound.throttle)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from datetime import date, timedelta
 
 from aiogram.exceptions import TelegramAPIError
 
+from bot.i18n import ChatLanguages
 from bot.licensing.models import LicenseCheck
 from bot.licensing.schedule import ENDED, ENDING_SOON_DAYS, RECENTLY_ENDED_DAYS
 from bot.outbound.delivery import Delivery
 from bot.outbound.status_board import StatusBoard
+from bot.views.digest import digest_text
 from bot.views.keyboards import renewal_keyboard
-from bot.views.render_reminders import digest_text, reminder_text, renewed_text
+from bot.views.reminders import reminder_text, renewed_text
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
@@ -31,6 +33,7 @@ class ReminderSender:
         repo: Repository,
         board: StatusBoard,
         delivery: Delivery,
+        languages: ChatLanguages,
         support_chat_id: int | None,
         *,
         page_size: int = 200,
@@ -39,6 +42,7 @@ class ReminderSender:
         self.repo = repo
         self.board = board
         self.delivery = delivery
+        self.languages = languages
         self.support_chat_id = support_chat_id
         self.page_size = page_size
         self._slots = asyncio.Semaphore(concurrency)
@@ -46,11 +50,10 @@ class ReminderSender:
     async def remind(
         self, chat_id: int, check: LicenseCheck, stage: str, today: date
     ) -> int | None:
-        sent = await self.delivery.send(
-            chat_id,
-            reminder_text(stage, check, today),
-            markup=renewal_keyboard([check], today),
-        )
+        async with self.languages.speaking_to(chat_id):
+            text = reminder_text(stage, check, today)
+            markup = renewal_keyboard([check], today)
+        sent = await self.delivery.send(chat_id, text, markup=markup)
         if sent is None:
             return None
         logger.info("reminder %s sent to chat %s for %s", stage, sent.chat.id, check.license_key)
@@ -60,7 +63,9 @@ class ReminderSender:
 
     async def renewed(self, chat_id: int, fresh: LicenseCheck, *, announce: bool) -> None:
         if announce:
-            await self.delivery.send(chat_id, renewed_text(fresh))
+            async with self.languages.speaking_to(chat_id):
+                text = renewed_text(fresh)
+            await self.delivery.send(chat_id, text)
         await self.board.refresh(chat_id)
 
     async def refresh_statuses(self, today: date) -> None:
@@ -85,4 +90,6 @@ class ReminderSender:
         ended = await self.repo.expiring_between(
             today - timedelta(days=RECENTLY_ENDED_DAYS), today - timedelta(days=1)
         )
-        await self.delivery.send(self.support_chat_id, digest_text(today, ending, ended))
+        async with self.languages.speaking_to(self.support_chat_id):
+            text = digest_text(today, ending, ended)
+        await self.delivery.send(self.support_chat_id, text)

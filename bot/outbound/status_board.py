@@ -12,11 +12,13 @@ from aiogram.exceptions import (
 )
 
 from bot.clock import Clock
+from bot.i18n import ChatLanguages
 from bot.outbound.delivery import Delivery
 from bot.transport.updates import ChatLocks
-from bot.views import texts
 from bot.views.keyboards import renewal_keyboard
-from bot.views.render import status_text
+from bot.views.notices import pin_no_rights
+from bot.views.status import status_text
+from storage.records import ChatRecord
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
@@ -26,13 +28,21 @@ NO_RIGHTS_MARKERS = ("not enough rights", "chat_admin_required", "rights")
 
 
 class StatusBoard:
-    """Keeps the chat's status message true; one refresh per chat at a time."""
+    """Keeps the chat's status message true, in the chat's language; one refresh at a time."""
 
-    def __init__(self, bot: Bot, repo: Repository, clock: Clock, delivery: Delivery) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        repo: Repository,
+        clock: Clock,
+        delivery: Delivery,
+        languages: ChatLanguages,
+    ) -> None:
         self.bot = bot
         self.repo = repo
         self.clock = clock
         self.delivery = delivery
+        self.languages = languages
         self._lock = ChatLocks()
 
     async def refresh(self, chat_id: int) -> None:
@@ -50,6 +60,11 @@ class StatusBoard:
         chat = await self.repo.get_chat(chat_id)
         if chat is None or not chat.active:
             return
+        async with self.languages.speaking_to(chat_id):
+            await self._show(chat)
+
+    async def _show(self, chat: ChatRecord) -> None:
+        chat_id = chat.chat_id
         licenses = await self.repo.licenses_for_chat(chat_id)
         now = self.clock.now()
         text = status_text(licenses, now)
@@ -96,7 +111,7 @@ class StatusBoard:
             if not notified:
                 logger.info("cannot pin in chat %s: %s", chat_id, exc.message)
                 await self.repo.set_pin_problem_notified(chat_id, True)
-                await self.delivery.send(chat_id, texts.PIN_NO_RIGHTS)
+                await self.delivery.send(chat_id, pin_no_rights())
             return
         if notified:
             await self.repo.set_pin_problem_notified(chat_id, False)

@@ -19,7 +19,9 @@ from aiogram.types import BotCommand
 from bot.clock import Clock
 from bot.config import OFFICIAL_TELEGRAM_API, Settings
 from bot.handlers import get_routers
+from bot.handlers.context import AgentFlagMiddleware, ChatLanguageMiddleware
 from bot.handlers.quota import LookupQuota
+from bot.i18n import DEFAULT_LANGUAGE, ENGLISH, ChatLanguages, Translator
 from bot.licensing.backend import LicenseBackend
 from bot.licensing.reminders import ReminderScheduler
 from bot.licensing.retry import RetryWorker
@@ -32,15 +34,16 @@ from bot.outbound.status_board import StatusBoard
 from bot.outbound.throttle import FloodControlMiddleware, FloodLimits
 from bot.transport.polling import DurablePolling
 from bot.transport.startup import wait_for_telegram
+from bot.views.help import command_menu
 from storage.db import Database
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = [
-    BotCommand(command="license", description="Срок поддержки в этом чате"),
-    BotCommand(command="help", description="Как прислать информацию о лицензии"),
-]
+
+def command_menu_in(i18n: Translator, language: str) -> list[BotCommand]:
+    with i18n.speaking(language):
+        return [BotCommand(command=name, description=text) for name, text in command_menu()]
 
 
 def create_bot(settings: Settings, *, flood_limits: FloodLimits | None = None) -> Bot:
@@ -91,10 +94,12 @@ class BotApp:
             await self.dp.emit_shutdown(bot=self.bot, **self.dp.workflow_data)
 
 
-async def on_startup(bot: Bot) -> None:
+async def on_startup(bot: Bot, i18n: Translator) -> None:
     await bot.delete_webhook(drop_pending_updates=False)
     try:
-        await bot.set_my_commands(COMMANDS)
+        # Russian for everyone, English for people whose Telegram is in English.
+        await bot.set_my_commands(command_menu_in(i18n, DEFAULT_LANGUAGE))
+        await bot.set_my_commands(command_menu_in(i18n, ENGLISH), language_code=ENGLISH)
     except TelegramAPIError as exc:
         logger.warning("could not set the command menu: %s", exc)
 
@@ -117,6 +122,7 @@ async def build_app(
 ) -> BotApp:
     """`flood_limits` and `backend_options` (LicenseBackend timeouts, breaker) are for tests."""
     clock = clock or Clock(settings.tz)
+    i18n = Translator()  # a broken catalog stops the start here
     backend = LicenseBackend(
         settings.license_api_url, settings.license_api_token, **(backend_options or {})
     )
@@ -131,8 +137,9 @@ async def build_app(
         await bot.session.close()
         raise
     repo = Repository(db)
+    languages = ChatLanguages(i18n, repo)
     delivery = Delivery(bot, repo)
-    alerts = OperatorAlerts(delivery, settings.support_chat_id)
+    alerts = OperatorAlerts(delivery, settings.support_chat_id, languages)
     backend.circuit_listener = alerts.backend_circuit
     service = VerificationService(
         repo,
@@ -142,8 +149,9 @@ async def build_app(
         reminder_days=settings.reminder_days,
         retry_base=retry_base,
     )
-    board = StatusBoard(bot, repo, clock, delivery)
+    board = StatusBoard(bot, repo, clock, delivery, languages)
     dp = Dispatcher(
+        i18n=i18n,
         settings=settings,
         clock=clock,
         db=db,
@@ -154,15 +162,17 @@ async def build_app(
         delivery=delivery,
         quota=LookupQuota.from_settings(settings, clock),
     )
+    dp.update.outer_middleware(AgentFlagMiddleware())
+    ChatLanguageMiddleware(i18n).setup(dp)
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)
     polling = DurablePolling(bot, dp, repo, poll_timeout=poll_timeout)
-    worker = RetryWorker(service, Announcer(delivery, board, clock))
+    worker = RetryWorker(service, Announcer(delivery, board, clock, languages))
     scheduler = ReminderScheduler(
         repo,
         service,
-        ReminderSender(repo, board, delivery, settings.support_chat_id),
+        ReminderSender(repo, board, delivery, languages, settings.support_chat_id),
         clock,
         reminder_days=settings.reminder_days,
         digest_enabled=settings.support_chat_id is not None,

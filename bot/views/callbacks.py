@@ -4,6 +4,6 @@ from aiogram.filters.callback_data import CallbackData
 
 
 class RecheckCallback(CallbackData, prefix="recheck"):
-    """«Перепроверить» under an agent's /license: re-check this chat's licenses."""
+    """«Check again» under an agent's /license: re-check this chat's licenses."""
 
     chat_id: int

@@ -10,8 +10,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.licensing.models import LicenseCheck
 from bot.licensing.schedule import ENDING_SOON_DAYS
-from bot.views import texts
 from bot.views.callbacks import RecheckCallback
+from bot.views.notices import recheck_button, renew_button
 
 BUTTON_TEXT_LIMIT = 60
 
@@ -42,14 +42,14 @@ def renewal_keyboard(
             seen.add(check.renew_url or "")
             builder.row(
                 InlineKeyboardButton(
-                    text=texts.RENEW_BUTTON.format(module=_button_module(check)),
+                    text=renew_button(_button_module(check)),
                     url=check.renew_url,
                 )
             )
     if recheck_chat_id is not None:
         builder.row(
             InlineKeyboardButton(
-                text=texts.RECHECK_BUTTON,
+                text=recheck_button(),
                 callback_data=RecheckCallback(chat_id=recheck_chat_id).pack(),
             )
         )

@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.doctor import diagnose, format_report
 from bot.doctor_checks import FAIL, OK, WARN, Line
 from storage.db import Database
+from storage.migrations import MIGRATIONS
 from tests import factories as f
 from tests.support.clocks import TZ
 
@@ -58,7 +59,8 @@ async def test_healthy_setup_is_all_ticks(make_settings, agents, db_path, telegr
     }
     assert checks["time zone"].text == "Europe/Moscow: now 2030-03-10 14:05 MSK (UTC+0300)"
     assert checks["bot token"].text == f"accepted: @{telegram.bot_username} (id {telegram.bot_id})"
-    assert "integrity ok, schema 2 of 2; 0 chats (0 active), 0 licenses" in (
+    latest = len(MIGRATIONS)
+    assert f"integrity ok, schema {latest} of {latest}; 0 chats (0 active), 0 licenses" in (
         checks["database"].text
     )
     assert "answered 404 for an unknown Request ID" in checks["license backend"].text

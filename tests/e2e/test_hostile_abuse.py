@@ -8,13 +8,14 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.views import texts
+from bot.views import answers
 from tests import factories as f
 from tests.support.bots import AGENT_ID
+from tests.support.catalog import in_russian
 from tests.support.widget import widget_text
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
-WAIT = texts.ANSWER_RATE_LIMITED
+WAIT = in_russian(answers.rate_limited)
 
 
 def ids(count: int) -> list[str]:

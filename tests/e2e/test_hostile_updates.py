@@ -9,10 +9,20 @@ import pytest
 from aiogram.types import Update
 
 from bot.transport.updates import update_chat_id
-from bot.views import texts
+from bot.views import notices
 from tests import factories as f
 from tests.support.bots import AGENT_ID, DirectBot, fast_app
+from tests.support.catalog import in_russian
 from tests.support.widget import widget_text
+
+AGENTS_ONLY = in_russian(notices.agents_only)
+BAD_REQUEST_ID = in_russian(notices.bad_request_id)
+CALLBACK_AGENTS_ONLY = in_russian(notices.button_agents_only)
+CALLBACK_FOREIGN = in_russian(notices.button_foreign)
+ERROR_GENERIC = in_russian(notices.error_generic)
+EXPIRING_USAGE = in_russian(notices.expiring_usage)
+FORGET_USAGE = in_russian(notices.forget_usage)
+RECHECK_NONE = in_russian(notices.recheck_none)
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
 UNKNOWN = "0b7c4d2e-1f3a-4b5c-9d8e-6f7a8b9c0d1e"
@@ -24,26 +34,26 @@ COMMANDS = [
     ("/help me please <b>&", "Я проверяю", "Я проверяю"),
     ("/license", "📌", "📌"),
     ("/license@license_test_bot", "📌", "📌"),
-    (f"/license {RID}", texts.AGENTS_ONLY, "🔎"),
-    (f"/license {RID} extra words", texts.AGENTS_ONLY, texts.BAD_REQUEST_ID),
-    ("/license not-a-uuid", texts.AGENTS_ONLY, texts.BAD_REQUEST_ID),
-    ("/license <b>&amp;</b>", texts.AGENTS_ONLY, texts.BAD_REQUEST_ID),
-    ("/license " + "x" * 4000, texts.AGENTS_ONLY, texts.BAD_REQUEST_ID),
-    ("/license '; DROP TABLE licenses; --", texts.AGENTS_ONLY, texts.BAD_REQUEST_ID),
-    ("/recheck", texts.AGENTS_ONLY, texts.RECHECK_NONE),
-    ("/recheck now please", texts.AGENTS_ONLY, texts.RECHECK_NONE),
-    ("/forget", texts.AGENTS_ONLY, texts.FORGET_USAGE),
-    ("/forget <b>", texts.AGENTS_ONLY, texts.BAD_REQUEST_ID),
-    (f"/forget {RID} {RID}", texts.AGENTS_ONLY, texts.BAD_REQUEST_ID),
-    (f"/forget {UNKNOWN}", texts.AGENTS_ONLY, "В этом чате нет лицензии"),
-    ("/expiring", texts.AGENTS_ONLY, "Ничего не заканчивается"),
-    ("/expiring 0", texts.AGENTS_ONLY, texts.EXPIRING_USAGE),
-    ("/expiring -5", texts.AGENTS_ONLY, texts.EXPIRING_USAGE),
-    ("/expiring ²", texts.AGENTS_ONLY, texts.EXPIRING_USAGE),
-    ("/expiring ٣", texts.AGENTS_ONLY, "Ничего не заканчивается"),
-    ("/expiring 99999999999999999999999", texts.AGENTS_ONLY, texts.EXPIRING_USAGE),
-    ("/expiring 7 14", texts.AGENTS_ONLY, texts.EXPIRING_USAGE),
-    ("/expiring soon", texts.AGENTS_ONLY, texts.EXPIRING_USAGE),
+    (f"/license {RID}", AGENTS_ONLY, "🔎"),
+    (f"/license {RID} extra words", AGENTS_ONLY, BAD_REQUEST_ID),
+    ("/license not-a-uuid", AGENTS_ONLY, BAD_REQUEST_ID),
+    ("/license <b>&amp;</b>", AGENTS_ONLY, BAD_REQUEST_ID),
+    ("/license " + "x" * 4000, AGENTS_ONLY, BAD_REQUEST_ID),
+    ("/license '; DROP TABLE licenses; --", AGENTS_ONLY, BAD_REQUEST_ID),
+    ("/recheck", AGENTS_ONLY, RECHECK_NONE),
+    ("/recheck now please", AGENTS_ONLY, RECHECK_NONE),
+    ("/forget", AGENTS_ONLY, FORGET_USAGE),
+    ("/forget <b>", AGENTS_ONLY, BAD_REQUEST_ID),
+    (f"/forget {RID} {RID}", AGENTS_ONLY, BAD_REQUEST_ID),
+    (f"/forget {UNKNOWN}", AGENTS_ONLY, "В этом чате нет лицензии"),
+    ("/expiring", AGENTS_ONLY, "Ничего не заканчивается"),
+    ("/expiring 0", AGENTS_ONLY, EXPIRING_USAGE),
+    ("/expiring -5", AGENTS_ONLY, EXPIRING_USAGE),
+    ("/expiring ²", AGENTS_ONLY, EXPIRING_USAGE),
+    ("/expiring ٣", AGENTS_ONLY, "Ничего не заканчивается"),
+    ("/expiring 99999999999999999999999", AGENTS_ONLY, EXPIRING_USAGE),
+    ("/expiring 7 14", AGENTS_ONLY, EXPIRING_USAGE),
+    ("/expiring soon", AGENTS_ONLY, EXPIRING_USAGE),
 ]
 
 
@@ -68,7 +78,7 @@ async def test_commands_with_odd_arguments_get_one_short_answer(telegram, direct
         sent = telegram.sent_to(room["id"])
         assert len(sent) == 1, (command, [m.plain_text for m in sent])
         shown = sent[0].plain_text
-        assert len(shown) < 2000 and shown != texts.ERROR_GENERIC, command
+        assert len(shown) < 2000 and shown != ERROR_GENERIC, command
         assert shown.startswith(expected), (command, shown)
     assert [r.getMessage() for r in caplog.records] == []
 
@@ -104,7 +114,7 @@ async def test_tampered_button_data_gets_a_short_answer(telegram, direct, caplog
         await direct.feed(f.callback_query_update(f.callback_query(presser, msg, data)))
     answers = [a["text"] for a in telegram.callback_answers]
     assert len(answers) == 2 and all(len(a) < 200 for a in answers), answers
-    assert texts.ERROR_GENERIC not in answers
+    assert ERROR_GENERIC not in answers
     assert telegram.sent_to(room["id"]) == []
     assert [r.getMessage() for r in caplog.records] == []
 
@@ -122,9 +132,9 @@ async def test_recheck_button_acts_only_on_its_own_chat_and_only_for_agents(
         data = f"recheck:{room['id']}"
         await direct.feed(f.callback_query_update(f.callback_query(presser, msg, data)))
     assert [a["text"] for a in telegram.callback_answers] == [
-        texts.CALLBACK_FOREIGN,
-        texts.CALLBACK_AGENTS_ONLY,
-        texts.CALLBACK_AGENTS_ONLY,
+        CALLBACK_FOREIGN,
+        CALLBACK_AGENTS_ONLY,
+        CALLBACK_AGENTS_ONLY,
     ]
     assert backend.calls_for(RID) == 1
     assert telegram.sent_to(other["id"]) == []
@@ -132,7 +142,7 @@ async def test_recheck_button_acts_only_on_its_own_chat_and_only_for_agents(
     del inline["message"]
     inline["inline_message_id"] = "AAAA"
     await direct.feed(f.callback_query_update(inline))
-    assert telegram.callback_answers[-1]["text"] == texts.CALLBACK_FOREIGN
+    assert telegram.callback_answers[-1]["text"] == CALLBACK_FOREIGN
     assert backend.calls_for(RID) == 1
 
 

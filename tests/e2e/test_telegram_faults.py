@@ -12,11 +12,14 @@ from datetime import timedelta
 import pytest
 from aiogram.exceptions import ClientDecodeError
 
-from bot.views import texts
+from bot.views import notices
 from tests import factories as f
 from tests.fakes.telegram_api import CONFLICT
+from tests.support.catalog import in_russian
 from tests.support.disk import eventually, rows
 from tests.support.widget import widget_text
+
+ERROR_GENERIC = in_russian(notices.error_generic)
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
 RID2 = "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d"
@@ -138,7 +141,7 @@ async def test_not_modified_is_no_error(telegram, backend, fast_bot, errors):
     await telegram.wait_sent(chat["id"], 3)
     assert "message is not modified" in telegram.calls_to("editMessageText")[-1].description
     assert telegram.pinned[chat["id"]] == pinned
-    assert texts.ERROR_GENERIC not in [m.plain_text for m in telegram.sent_to(chat["id"])]
+    assert ERROR_GENERIC not in [m.plain_text for m in telegram.sent_to(chat["id"])]
     assert errors() == []
 
 

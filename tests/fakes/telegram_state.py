@@ -393,15 +393,20 @@ class TelegramState:
         return True
 
     def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
-        self.commands[json.dumps(params.get("scope"), sort_keys=True)] = params.get("commands")
+        self.commands[self.commands_key(params)] = params.get("commands")
         return True
 
     def _api_deleteMyCommands(self, params: dict[str, Any]) -> Any:
-        self.commands.pop(json.dumps(params.get("scope"), sort_keys=True), None)
+        self.commands.pop(self.commands_key(params), None)
         return True
 
     def _api_getMyCommands(self, params: dict[str, Any]) -> Any:
-        return self.commands.get(json.dumps(params.get("scope"), sort_keys=True), [])
+        return self.commands.get(self.commands_key(params), [])
+
+    @staticmethod
+    def commands_key(params: dict[str, Any]) -> str:
+        """Menus are kept per scope and per language, as Telegram keeps them."""
+        return json.dumps([params.get("scope"), params.get("language_code") or ""], sort_keys=True)
 
     def _api_getChat(self, params: dict[str, Any]) -> Any:
         state = self._chat(params, create=False)

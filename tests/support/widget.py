@@ -11,8 +11,16 @@ WIDGET_STATUS = {
 }
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def ru(value: date) -> str:
     return value.strftime("%d.%m.%Y")
+
+
+def en(value: date) -> str:
+    """A date as the bot writes it in English: 7 Aug 2026."""
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def widget_text(request_id: str, expires: date, status: str = "active") -> str:

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.i18n import LANGUAGES
 from bot.licensing.models import Claim, ClaimedStatus, Found, LicenseCheck
 from bot.licensing.records import StoredLicense
 from bot.licensing.schedule import ENDED, LAST_DAY
-from bot.views.render import expiring_text, lookup_text, paste_answer, status_text
-from bot.views.render_reminders import digest_text, reminder_text, renewed_text
+from bot.views.answers import paste_answer
+from bot.views.digest import digest_text
+from bot.views.lookup import expiring_text, lookup_text
+from bot.views.reminders import reminder_text, renewed_text
+from bot.views.status import status_text
 from storage.records import ChatRecord
 from tests.fakes.telegram_html import parse_html
+from tests.support.catalog import translator
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
 TODAY = date(2026, 6, 1)
@@ -33,7 +39,8 @@ def shown(html: str) -> str:
     return parsed.text
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.parametrize("language", LANGUAGES)
+@settings(max_examples=100, deadline=None)  # per language: 200 in all, as before
 @given(
     title=outside,
     module=outside,
@@ -45,7 +52,7 @@ def shown(html: str) -> str:
     active=st.booleans(),
 )
 def test_outside_strings_are_escaped_everywhere(
-    title, module, site, version, license_id, days, demo, active
+    language, title, module, site, version, license_id, days, demo, active
 ):
     check = LicenseCheck(
         request_id=RID,
@@ -62,17 +69,18 @@ def test_outside_strings_are_escaped_everywhere(
     stored = StoredLicense(1, check, NOW, "active", None, None)
     chat = ChatRecord(-1001234567890, "supergroup", title or None, True, 7, False)
     claim = Claim(RID, ClaimedStatus.ACTIVE, TODAY)
-    messages = {
-        "status": status_text([stored], NOW, agent=True),
-        "answer": paste_answer([Found(check, claim)], TODAY, capped=(50, 10)),
-        "lookup": lookup_text(RID, Found(check), [(stored, chat)], TODAY),
-        "expiring": expiring_text(30, [(stored, chat)], [(stored, chat)], TODAY),
-        "reminder": reminder_text("3", check, TODAY),
-        "last day": reminder_text(LAST_DAY, check, TODAY),
-        "ended": reminder_text(ENDED, check, TODAY),
-        "renewed": renewed_text(check),
-        "digest": digest_text(TODAY, [(stored, chat)], [(stored, chat)]),
-    }
+    with translator().speaking(language):
+        messages = {
+            "status": status_text([stored], NOW, agent=True),
+            "answer": paste_answer([Found(check, claim)], TODAY, capped=(50, 10)),
+            "lookup": lookup_text(RID, Found(check), [(stored, chat)], TODAY),
+            "expiring": expiring_text(30, [(stored, chat)], [(stored, chat)], TODAY),
+            "reminder": reminder_text("3", check, TODAY),
+            "last day": reminder_text(LAST_DAY, check, TODAY),
+            "ended": reminder_text(ENDED, check, TODAY),
+            "renewed": renewed_text(check),
+            "digest": digest_text(TODAY, [(stored, chat)], [(stored, chat)]),
+        }
     texts = {name: shown(html) for name, html in messages.items()}
     for name, text in texts.items():
         if module.strip():

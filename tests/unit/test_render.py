@@ -6,8 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.licensing.models import Found, LicenseCheck
 from bot.licensing.records import StoredLicense
-from bot.views.render import MESSAGE_LIMIT, expiring_text, lookup_text, status_text
-from bot.views.render_reminders import reminder_text
+from bot.views.format import MESSAGE_LIMIT
+from bot.views.lookup import expiring_text, lookup_text
+from bot.views.reminders import reminder_text
+from bot.views.status import status_text
 from storage.records import ChatRecord
 from tests.fakes.telegram_html import parse_html
 

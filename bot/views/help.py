@@ -1,0 +1,65 @@
+"""Help, the greeting in a new group, and the command menu."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+
+
+def help_text(*, private: bool, agent: bool) -> str:
+    """/start and /help: where the license text is, which versions have it, the commands."""
+    text = _(
+        "I check the licenses of the «МойСклад» modules for 1C-Bitrix and pin the term of "
+        "technical support in this chat.\n\n"
+        "<b>How to share a license</b>\n"
+        "1. In 1C-Bitrix open: Control panel → Settings → Modules → [your module] → "
+        "Settings.\n"
+        "2. In the license block press «Скопировать информацию о лицензии» (Copy license "
+        "information).\n"
+        "3. Paste the copied text here. Once is enough: the support term stays pinned in "
+        "the chat.\n\n"
+        "The license block is in these versions:\n"
+        "• МойСклад: Синхронизация товаров по API — 3.2.0 and later\n"
+        "• МойСклад: Гибкий обмен заказами по API — 2.3.0 and later\n"
+        "• МойСклад: Обмен контрагентами по API — 1.1.0 and later\n"
+        "If there is no such block, update the module: support is given only for these "
+        "versions and newer.\n\n"
+        "/license — the support term in this chat."
+    )
+    if not private:
+        text += "\n\n" + _(
+            "<b>In a group</b>: make the bot an administrator with the right «Pin messages» — "
+            "then it sees the pasted text and pins the status."
+        )
+    if agent:
+        text += "\n\n" + _(
+            "<b>For support agents</b>\n"
+            "/license &lt;Request ID&gt; — find a license and the chats that hold it\n"
+            "/recheck — check this chat's licenses again\n"
+            "/forget &lt;Request ID&gt; — remove a license from this chat\n"
+            "/expiring [days] — licenses that end soon\n"
+            "/language ru|en — the language of this chat"
+        )
+    return text
+
+
+def group_welcome(*, can_pin: bool) -> str:
+    """What a group hears when the bot is added to it."""
+    text = _(
+        "Hello! I will pin here how long technical support lasts under the license of your "
+        "«МойСклад» module. Send the text from the module's license block (/help shows "
+        "where to find it)."
+    )
+    if not can_pin:
+        text += "\n\n" + _(
+            "To see the text you send and pin the status, make me an administrator with the "
+            "right «Pin messages»."
+        )
+    return text
+
+
+def command_menu() -> list[tuple[str, str]]:
+    """The commands shown in Telegram's menu, with their descriptions."""
+    return [
+        ("license", _("Support term in this chat")),
+        ("help", _("How to send the license information")),
+    ]
