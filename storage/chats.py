@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from storage.db import Database
 from storage.records import ChatRecord
 from storage.rows import chat_row, now_text
@@ -43,13 +45,14 @@ class ChatStore:
                     "UPDATE licenses SET next_check_at = NULL WHERE chat_id = ?", (chat_id,)
                 )
 
-    async def set_status_message(self, chat_id: int, message_id: int | None) -> None:
+    async def set_status_message(self, chat_id: int, message_id: int, shown_on: date) -> None:
+        """A new status message shows the chat's licenses as of `shown_on`."""
         async with self.db.transaction() as conn:
-            # refreshed_on '' sorts before any date: the daily refresh finds the chat.
+            # Refreshed as it was sent: the daily refresh must not edit it again the same day.
             await conn.execute(
-                """UPDATE chats SET status_message_id = ?, updated_at = ?,
-                   refreshed_on = COALESCE(refreshed_on, '') WHERE chat_id = ?""",
-                (message_id, now_text(), chat_id),
+                """UPDATE chats SET status_message_id = ?, updated_at = ?, refreshed_on = ?
+                   WHERE chat_id = ?""",
+                (message_id, now_text(), shown_on.isoformat(), chat_id),
             )
 
     async def chat_language(self, chat_id: int) -> str | None:

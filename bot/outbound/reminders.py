@@ -78,10 +78,10 @@ class ReminderSender:
     async def _refresh_one(self, chat_id: int, today: date) -> None:
         async with self._slots:
             try:
-                await self.board.refresh(chat_id)
+                await self.board.refresh(chat_id)  # marks the chat refreshed when shown
             except TelegramAPIError as exc:
                 logger.warning("daily refresh of chat %s failed: %s", chat_id, exc)
-            await self.repo.mark_refreshed(chat_id, today)
+                await self.repo.mark_refreshed(chat_id, today)  # tried today; again tomorrow
 
     async def digest(self, today: date) -> None:
         if self.support_chat_id is None:

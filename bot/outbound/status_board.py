@@ -93,13 +93,12 @@ class StatusBoard:
             return
         if licenses:
             await self._send_and_pin(chat_id, text, markup, chat.pin_problem_notified)
-            await self.repo.mark_refreshed(chat_id, now.date())
 
     async def _send_and_pin(self, chat_id: int, text: str, markup: object, notified: bool) -> None:
         message = await self.delivery.send(chat_id, text, markup=markup)  # type: ignore[arg-type]
         if message is None:
             return
-        await self.repo.set_status_message(chat_id, message.message_id)
+        await self.repo.set_status_message(chat_id, message.message_id, self.clock.today())
         await self._pin(chat_id, message.message_id, notified=notified)
 
     async def _pin(self, chat_id: int, message_id: int, *, notified: bool) -> None:
