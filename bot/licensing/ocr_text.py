@@ -131,6 +131,7 @@ class _Candidate:
     line: int
     start: int
     confidence: float
+    alone: bool = False  # nothing else but punctuation on its line
 
 
 def group_lines(boxes: Iterable[TextBox]) -> list[_Line]:
@@ -161,7 +162,9 @@ def _candidates(lines: list[_Line]) -> list[_Candidate]:
         for match in _RUN.finditer(text):
             if request_id := _canonical(match):
                 conf = line.confidence(match.start(), match.end())
-                found.append(_Candidate(request_id, index, match.start(), conf))
+                rest = text[: match.start()] + text[match.end() :]
+                alone = not any(char.isalnum() for char in rest)
+                found.append(_Candidate(request_id, index, match.start(), conf, alone))
         if index + 1 < len(lines) and _adjacent(line, lines[index + 1]):
             found.extend(_wrapped(index, line, lines[index + 1]))
     return found
@@ -230,7 +233,10 @@ def _claimed(lines: list[_Line], found: list[_Candidate], index: int, end: int) 
 
 
 def read_request_ids(boxes: Iterable[TextBox], min_confidence: float = 0.5) -> OcrReading:
-    """Every Request ID its label speaks for; with no label read, the only UUID in the picture."""
+    """Every Request ID its label speaks for; with no label read, a lone UUID on its own line.
+
+    A UUID that has other words on its line («ID сессии: …», «Order …») is someone else's.
+    """
     lines = group_lines(boxes)
     found = [c for c in _candidates(lines) if c.confidence >= min_confidence]
     labels = [
@@ -241,6 +247,6 @@ def read_request_ids(boxes: Iterable[TextBox], min_confidence: float = 0.5) -> O
         ids = dict.fromkeys(request_id for request_id in claimed if request_id)
         return OcrReading(tuple(ReadId(request_id, near_label=True) for request_id in ids))
     distinct = {c.request_id for c in found}
-    if len(distinct) == 1:
+    if len(distinct) == 1 and all(c.alone for c in found):
         return OcrReading((ReadId(distinct.pop(), near_label=False),))
     return OcrReading()

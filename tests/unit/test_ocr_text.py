@@ -143,5 +143,10 @@ def test_slightly_tilted_boxes_still_form_one_line() -> None:
     assert ids(label, value) == [RID]
 
 
+def test_a_uuid_with_its_own_other_label_is_not_taken_without_a_request_id_label() -> None:
+    assert ids(box(f"ID сессии: {RID}")) == []
+    assert ids(box("Order:"), box(RID, x=100)) == []
+
+
 def test_no_boxes_no_ids() -> None:
     assert read_request_ids([]) == OcrReading()
