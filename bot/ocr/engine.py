@@ -34,7 +34,7 @@ DET_SIDE = 1280
 def engine_params(det_side: int = DET_SIDE) -> dict[str, Any]:
     """The settings the worker runs the engine with."""
     return {
-        "Global.log_level": "warning",
+        "Global.log_level": "error",
         # A screenshot is upright; the 180° classifier only costs time.
         "Global.use_cls": False,
         "Det.model_path": str(bundled_model(DET_MODEL)),
