@@ -1,6 +1,6 @@
 """Benchmark: the OCR worker on the generated widget pictures.
 
-Run: .venv/bin/python bench/ocr_bench.py [--rounds 1] [--show]
+Run: .venv/bin/python bench/ocr_bench.py [--seeds 11,12,13] [--show] [--det-side 1280]
 
 Renders the pictures of tests/support/widget_images.py, reads each one through the real
 OcrReader (one worker process, as the bot runs it) and prints per picture the verdict
@@ -32,8 +32,8 @@ def verdict(expected: str | None, got: list[str]) -> str:
     return "right" if got == [expected] else "WRONG"
 
 
-async def run(rounds: int, show: bool, det_side: int) -> None:
-    images = widget_images()
+async def run(seeds: list[int], show: bool, det_side: int) -> None:
+    images = [image for seed in seeds for image in widget_images(seed)]
     reader = OcrReader(command=(*WORKER_COMMAND, "--det-side", str(det_side)))
     started = time.monotonic()
     await reader.read(images[0].data)  # start the worker and load the models
@@ -41,21 +41,20 @@ async def run(rounds: int, show: bool, det_side: int) -> None:
     counts = {"right": 0, "WRONG": 0, "none": 0}
     seconds: list[float] = []
     cpu: list[float] = []
-    for _ in range(rounds):
-        for image in images:
-            outcome = await reader.read(image.data)
-            got = outcome.request_ids if outcome.kind is OcrKind.IDS else []
-            mark = verdict(image.expected, got)
-            counts[mark] += 1
-            seconds.append(reader.last_seconds)
-            cpu.append(reader.last_cpu_seconds)
-            print(
-                f"{image.name:22} {mark:5} {reader.last_seconds:6.2f}s "
-                f"cpu {reader.last_cpu_seconds:5.2f}s {len(image.data):>8} B"
-            )
-            if show or mark != "right":
-                print("    expected", image.expected, "got", got, "kind", outcome.kind.value)
-                print("    texts", reader.last_texts)
+    for image in images:
+        outcome = await reader.read(image.data)
+        got = outcome.request_ids if outcome.kind is OcrKind.IDS else []
+        mark = verdict(image.expected, got)
+        counts[mark] += 1
+        seconds.append(reader.last_seconds)
+        cpu.append(reader.last_cpu_seconds)
+        print(
+            f"{image.name:22} {mark:5} {reader.last_seconds:6.2f}s "
+            f"cpu {reader.last_cpu_seconds:5.2f}s {len(image.data):>8} B"
+        )
+        if show or mark != "right":
+            print("    expected", image.expected, "got", got, "kind", outcome.kind.value)
+            print("    texts", reader.last_texts)
     await reader.close()
     ordered = sorted(seconds)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -76,13 +75,13 @@ async def run(rounds: int, show: bool, det_side: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--seeds", default="11", help="comma-separated; each seed, new IDs")
     parser.add_argument(
         "--show", action="store_true", help="print the text seen for every picture"
     )
     parser.add_argument("--det-side", type=int, default=DET_SIDE)
     args = parser.parse_args()
-    asyncio.run(run(args.rounds, args.show, args.det_side))
+    asyncio.run(run([int(seed) for seed in args.seeds.split(",")], args.show, args.det_side))
 
 
 if __name__ == "__main__":

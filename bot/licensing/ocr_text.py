@@ -250,3 +250,27 @@ def read_request_ids(boxes: Iterable[TextBox], min_confidence: float = 0.5) -> O
     if len(distinct) == 1 and all(c.alone for c in found):
         return OcrReading((ReadId(distinct.pop(), near_label=False),))
     return OcrReading()
+
+
+def uuids_in(boxes: Iterable[TextBox], min_confidence: float = 0.5) -> set[str]:
+    """Every UUID the rules can read in the boxes, labelled or not (for a second opinion)."""
+    return {
+        c.request_id for c in _candidates(group_lines(boxes)) if c.confidence >= min_confidence
+    }
+
+
+def confirmed(reading: OcrReading, second_opinion: set[str]) -> OcrReading:
+    """Only the IDs a second, independent reading found too: a disagreement means none."""
+    return OcrReading(tuple(read for read in reading.ids if read.request_id in second_opinion))
+
+
+def boxes_holding(request_id: str, boxes: Iterable[TextBox]) -> list[TextBox]:
+    """The boxes that hold 5 characters or more of the ID in a row (look-alikes mapped)."""
+    digits = request_id.replace("-", "")
+    pieces = {digits[start : start + 5] for start in range(len(digits) - 4)}
+    found = []
+    for box in boxes:
+        text = re.sub(f"[{_DASH} ]", "", box.text.translate(_LOOKALIKES)).lower()
+        if any(piece in text for piece in pieces):
+            found.append(box)
+    return found

@@ -29,6 +29,9 @@ def bundled_model(name: str) -> Path:
 # Detection works on the picture scaled down to this long side (Telegram's photos are 1280);
 # recognition then reads each line from the full-size picture.
 DET_SIDE = 1280
+# The second look at the lines that hold an ID: enlarged this much, within this size.
+REREAD_SCALE = 2.0
+REREAD_MAX_SIDE = 2560
 
 
 def engine_params(det_side: int = DET_SIDE) -> dict[str, Any]:
@@ -55,13 +58,29 @@ class Engine:
         self._ocr = RapidOCR(params=engine_params(det_side))
 
     def recognise(self, image: Image.Image) -> list[TextBox]:
-        result: Any = self._ocr(image)
+        result: Any = self._ocr(image, use_det=True, use_cls=False, use_rec=True)
         if result.boxes is None or result.txts is None:
             return []
         return [
             TextBox(str(text), tuple((float(x), float(y)) for x, y in box), float(score))
             for box, text, score in zip(result.boxes, result.txts, result.scores, strict=True)
         ]
+
+    def reread(self, image: Image.Image, boxes: list[TextBox]) -> list[TextBox]:
+        """Read the region around `boxes` again, enlarged twice: an independent second look."""
+        if not boxes:
+            return []
+        pad = max(box.bottom - box.top for box in boxes)
+        region = (
+            max(0, int(min(box.left for box in boxes) - pad)),
+            max(0, int(min(box.top for box in boxes) - pad)),
+            min(image.width, int(max(box.right for box in boxes) + pad)),
+            min(image.height, int(max(box.bottom for box in boxes) + pad)),
+        )
+        crop = image.crop(region)
+        scale = min(REREAD_SCALE, REREAD_MAX_SIDE / max(crop.size))
+        size = (max(1, round(crop.width * scale)), max(1, round(crop.height * scale)))
+        return self.recognise(crop.resize(size, Image.Resampling.BICUBIC))
 
     def warm_up(self) -> None:
         """Run once on a blank picture so the first customer does not wait for model loading."""

@@ -10,7 +10,7 @@ import sys
 import time
 from typing import BinaryIO
 
-from bot.licensing.ocr_text import read_request_ids
+from bot.licensing.ocr_text import boxes_holding, confirmed, read_request_ids, uuids_in
 from bot.ocr.engine import DET_SIDE, Engine
 from bot.ocr.images import open_checked
 from bot.ocr.outcome import OcrKind, OcrOutcome, failed
@@ -31,6 +31,12 @@ def read_picture(engine: Engine, data: bytes) -> tuple[OcrOutcome, list[str]]:
     boxes = engine.recognise(image)
     reading = read_request_ids(boxes)
     texts = [box.text for box in boxes]
+    if reading.ids:
+        # A misread hex digit is still hex: only an ID that a second look agrees on is taken.
+        second: set[str] = set()
+        for read in reading.ids:
+            second |= uuids_in(engine.reread(image, boxes_holding(read.request_id, boxes)))
+        reading = confirmed(reading, second)
     if not reading.ids:
         return OcrOutcome(OcrKind.NO_ID), texts
     return OcrOutcome(OcrKind.IDS, reading.ids), texts

@@ -173,6 +173,7 @@ def widget_images(seed: int = 11) -> list[WidgetImage]:
     cases: list[tuple[str, Callable[[str], bytes] | Callable[[str], bytes], bool]] = [
         ("page-png", lambda rid: encode(settings_page(rid)), True),
         ("page-small-0.8", lambda rid: encode(settings_page(rid, scale=0.8)), True),
+        ("page-tiny-0.7-jpeg", lambda rid: encode(settings_page(rid, scale=0.7), "JPEG"), True),
         ("page-hidpi-1.5", lambda rid: encode(settings_page(rid, scale=1.5)), True),
         ("page-hidpi-telegram", lambda rid: telegram_photo(settings_page(rid, scale=2.0)), True),
         ("desktop-2560-file", lambda rid: encode(settings_page(rid, scale=2.0)), True),

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from bot.licensing.ocr_text import OcrReading, ReadId, TextBox, label_end, read_request_ids
+from bot.licensing.ocr_text import (
+    OcrReading,
+    ReadId,
+    TextBox,
+    boxes_holding,
+    confirmed,
+    label_end,
+    read_request_ids,
+    uuids_in,
+)
 
 RID = "3f2a9c1e-0b7d-4e5f-8a6b-1c2d3e4f5a6b"
 OTHER = "9e8d7c6b-5a49-4382-b1a0-ffeeddccbbaa"
@@ -150,3 +159,22 @@ def test_a_uuid_with_its_own_other_label_is_not_taken_without_a_request_id_label
 
 def test_no_boxes_no_ids() -> None:
     assert read_request_ids([]) == OcrReading()
+
+
+def test_a_second_opinion_keeps_only_the_ids_it_also_read() -> None:
+    first = read_request_ids([box(f"Request ID: {RID}"), box(f"Request ID: {OTHER}", y=100)])
+    assert confirmed(first, {RID}).ids == (ReadId(RID, near_label=True),)
+    assert confirmed(first, set()) == OcrReading()
+
+
+def test_every_uuid_counts_for_a_second_opinion_label_or_not() -> None:
+    page = [box(f"ID сессии: {OTHER}"), box(f"Request lD: {RID[:19]}", y=40), box(RID[19:], y=64)]
+    assert uuids_in(page) == {RID, OTHER}
+
+
+def test_the_boxes_holding_an_id_are_found_also_when_it_wraps() -> None:
+    label, head, tail = box("Request ID:"), box(RID[:30], y=34), box(RID[30:], y=58)
+    decoy, date = box(OTHER, y=90), box("07.08.2026", y=120)
+    found = boxes_holding(RID, [label, head, tail, decoy, date])
+    assert found == [head, tail]
+    assert boxes_holding(RID, [box("3f2a9cIe-Ob7d")]) != []
