@@ -1,6 +1,7 @@
 """Benchmark: the OCR worker on the generated widget pictures.
 
-Run: .venv/bin/python bench/ocr_bench.py [--seeds 11,12,13] [--show] [--det-side 1280]
+Run: .venv/bin/python bench/ocr_bench.py [--seeds 11,12,13] [--hard 30] [--show]
+                                   [--det-side 1280]
 
 Renders the pictures of tests/support/widget_images.py, reads each one through the real
 OcrReader (one worker process, as the bot runs it) and prints per picture the verdict
@@ -23,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.ocr.engine import DET_SIDE
 from bot.ocr.outcome import OcrKind
 from bot.ocr.reader import WORKER_COMMAND, OcrReader
-from tests.support.widget_images import widget_images
+from tests.support.widget_images import hard_photos, widget_images
 
 
 def verdict(expected: str | None, got: list[str]) -> str:
@@ -32,8 +33,9 @@ def verdict(expected: str | None, got: list[str]) -> str:
     return "right" if got == [expected] else "WRONG"
 
 
-async def run(seeds: list[int], show: bool, det_side: int) -> None:
+async def run(seeds: list[int], show: bool, det_side: int, hard: int) -> None:
     images = [image for seed in seeds for image in widget_images(seed)]
+    images += hard_photos(count=hard)
     reader = OcrReader(command=(*WORKER_COMMAND, "--det-side", str(det_side)))
     started = time.monotonic()
     await reader.read(images[0].data)  # start the worker and load the models
@@ -80,8 +82,16 @@ def main() -> None:
         "--show", action="store_true", help="print the text seen for every picture"
     )
     parser.add_argument("--det-side", type=int, default=DET_SIDE)
+    parser.add_argument("--hard", type=int, default=0, help="add this many degraded photos")
     args = parser.parse_args()
-    asyncio.run(run([int(seed) for seed in args.seeds.split(",")], args.show, args.det_side))
+    asyncio.run(
+        run(
+            [int(seed) for seed in args.seeds.split(",") if seed],
+            args.show,
+            args.det_side,
+            args.hard,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ class OcrReader:
         self._command = command
         self._process: asyncio.subprocess.Process | None = None
         self._task: asyncio.Task[None] | None = None
+        self._current: _Job | None = None
         self.busy = False
         self.worker_pid: int | None = None
         self.worker_starts = 0
@@ -77,14 +78,15 @@ class OcrReader:
 
     async def close(self) -> None:
         """Stop the queue's task and the worker; pictures still waiting get a failure."""
+        current = self._current
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        while not self._queue.empty():
-            job = self._queue.get_nowait()
-            if not job.future.done():
+        waiting = [self._queue.get_nowait() for _ in range(self._queue.qsize())]
+        for job in [current, *waiting]:
+            if job is not None and not job.future.done():
                 job.future.set_result(failed("shutting down"))
         await self._stop_worker()
 
@@ -99,11 +101,15 @@ class OcrReader:
                 continue
             if job.future.done():  # the caller gave up while it waited
                 continue
-            self.busy = True
+            self.busy, self._current = True, job
             try:
                 outcome = await self._read_with_restart(job.data)
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                # Starting the worker failed, or its reply made no sense: a clear failure.
+                logger.exception("OCR could not read a picture")
+                outcome = failed(f"error: {type(exc).__name__}")
             finally:
-                self.busy = False
+                self.busy, self._current = False, None
             if not job.future.done():
                 job.future.set_result(outcome)
 

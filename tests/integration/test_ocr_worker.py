@@ -137,6 +137,27 @@ async def test_an_idle_worker_is_stopped_and_started_again_on_the_next_picture(
         await reader.close()
 
 
+async def test_closing_answers_the_picture_being_read_and_those_waiting(
+    fake_reader: OcrReader,
+) -> None:
+    reading = asyncio.create_task(fake_reader.read(b"hang"))
+    await eventually(lambda: fake_reader.busy)
+    waiting = asyncio.create_task(fake_reader.read(b"next"))
+    await eventually(lambda: fake_reader.queue_length == 1)
+    await fake_reader.close()
+    assert await reading == OcrOutcome(OcrKind.FAILED, reason="shutting down")
+    assert await waiting == OcrOutcome(OcrKind.FAILED, reason="shutting down")
+    assert fake_reader.worker_pid is None
+
+
+async def test_a_worker_that_cannot_start_gives_a_clear_failure() -> None:
+    reader = OcrReader(command=(sys.executable, "-c", "raise SystemExit(2)"))
+    try:
+        assert await reader.read(b"x") == OcrOutcome(OcrKind.FAILED, reason="worker crashed")
+    finally:
+        await reader.close()
+
+
 @pytest.mark.parametrize(("value", "expected"), [("on", True), ("off", False), ("false", False)])
 def test_the_ocr_setting_takes_on_and_off(value: str, expected: bool) -> None:
     settings = Settings(

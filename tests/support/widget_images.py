@@ -223,6 +223,24 @@ def widget_images(seed: int = 11) -> list[WidgetImage]:
     return images
 
 
+def hard_photos(seed: int = 5, count: int = 30) -> list[WidgetImage]:
+    """Worse than the issue asks: small text, blur, tilt up to 8°, JPEG down to quality 50."""
+    rng = random.Random(seed)
+    images = []
+    for number in range(count):
+        request_id = fake_uuid(rng)
+        scale = rng.choice((0.5, 0.55, 0.6, 0.65, 0.7))
+        angle, blur = rng.uniform(-8, 8), rng.uniform(0.5, 1.8)
+        quality = rng.choice((50, 70, 87))
+        theme = rng.choice((Theme(), DARK))
+        page = settings_page(request_id, scale=scale * 2, theme=theme, extra=_decoys(rng)[1:])
+        photo = photo_of(page, angle=angle, blur=blur)
+        photo.thumbnail((int(1280 * scale / 0.7),) * 2)
+        name = f"hard-{number:02}-s{scale}-a{angle:.0f}-b{blur:.1f}-q{quality}"
+        images.append(WidgetImage(name, encode(photo, "JPEG", quality=quality), request_id))
+    return images
+
+
 def _decoys(rng: random.Random) -> tuple[str, ...]:
     md5 = f"{rng.getrandbits(128):032x}"
     return (f"Контрольная сумма архива (md5): {md5}", f"ID сессии: {fake_uuid(rng)}")
