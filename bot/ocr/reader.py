@@ -35,7 +35,7 @@ class OcrReader:
         self,
         *,
         queue_size: int = 32,
-        image_timeout: float = 30.0,
+        image_timeout: float = 60.0,
         start_timeout: float = 120.0,
         idle_seconds: float = 300.0,
         command: tuple[str, ...] = WORKER_COMMAND,
