@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -156,6 +157,17 @@ async def test_a_worker_that_cannot_start_gives_a_clear_failure() -> None:
         assert await reader.read(b"x") == OcrOutcome(OcrKind.FAILED, reason="worker crashed")
     finally:
         await reader.close()
+
+
+def test_the_bot_side_loads_no_image_or_ocr_library() -> None:
+    probe = (
+        "import sys, bot.ocr.reader; "
+        "print(sorted(m for m in ('PIL', 'numpy', 'cv2', 'onnxruntime', 'rapidocr') "
+        "if m in sys.modules))"
+    )
+    command = [sys.executable, "-c", probe]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize(("value", "expected"), [("on", True), ("off", False), ("false", False)])
