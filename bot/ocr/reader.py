@@ -88,7 +88,8 @@ class OcrReader:
         for job in [current, *waiting]:
             if job is not None and not job.future.done():
                 job.future.set_result(failed("shutting down"))
-        await self._stop_worker()
+        # A worker in the middle of a picture would not notice its input closing.
+        await (self._kill_worker() if current is not None else self._stop_worker())
 
     async def _run(self) -> None:
         while True:
