@@ -29,7 +29,7 @@ out = sys.stdout.buffer
 out.write(encode_json({{"ready": True, "peak_rss_kb": 1}})); out.flush()
 while (data := read_frame(sys.stdin.buffer)) is not None:
     if data == b"slow":
-        time.sleep(0.5)
+        time.sleep(2)
     if data == b"hang":
         time.sleep(60)
     if data == b"die" or (data == b"die-once" and not os.path.exists(sys.argv[1])):
