@@ -83,6 +83,8 @@ class Settings(BackendSettings):
     lookups_per_chat: int = Field(default=20, ge=1)
     lookup_window_seconds: int = Field(default=600, ge=1)
     max_claims_per_message: int = Field(default=10, ge=1, le=50)
+    # Read Request IDs from screenshots; OCR=on|off (pydantic also takes true/false, 1/0).
+    ocr: bool = True
 
     @field_validator("bot_token")
     @classmethod
