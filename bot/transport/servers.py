@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -35,6 +36,7 @@ class Servers:
         self.webhook_set = False
         self.addresses: dict[str, tuple[str, int]] = {}
         self._runners: dict[str, web.AppRunner] = {}
+        self.listening = asyncio.Event()  # set once start() has bound every server
         health.transport_problem = self.transport_problem
 
     def transport_problem(self) -> str | None:
@@ -60,6 +62,7 @@ class Servers:
             app = web.Application()
             self.health.add_routes(app)
             await self._serve("metrics", app, self.settings.metrics_listen)
+        self.listening.set()
 
     async def _serve(self, name: str, app: web.Application, listen: str) -> None:
         runner = await serve(app, listen)
