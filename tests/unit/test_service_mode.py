@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import sys
+from typing import Any, cast
 
 import pytest
 
@@ -14,6 +15,7 @@ from bot.licensing.models import Misconfigured, NotFound, Unavailable
 from bot.logs import JsonFormatter, RedactSecrets
 from bot.metrics import Metrics, error_kind
 from bot.runner import EXIT_FORCED, Shutdown
+from bot.transport.polling import DurablePolling
 from bot.transport.webhook import webhook_path
 
 TOKEN = "123456:SECRET-TOKEN-VALUE"
@@ -103,3 +105,11 @@ def test_each_app_has_its_own_registry() -> None:
     first.pastes.inc()
     assert b"bot_pastes_total 1.0" in first.render()
     assert b"bot_pastes_total 0.0" in second.render()
+
+
+def test_polling_is_unhealthy_until_answered_and_when_silent_too_long() -> None:
+    polling = DurablePolling(cast(Any, None), cast(Any, None), cast(Any, None), poll_timeout=25)
+    assert polling.problem(1000.0, 85) == "Telegram has not answered getUpdates yet"
+    polling.last_answer = 990.0
+    assert polling.problem(1000.0, 85) is None
+    assert polling.problem(1100.0, 85) == "no getUpdates answer for 110 s"
