@@ -61,3 +61,25 @@ async def test_healthz_says_why_when_the_database_is_gone(start_bot):
     assert status == 503
     assert text.startswith("unhealthy: the database failed")
     assert samples((await get(url + "/metrics"))[1])["bot_backend_circuit_open"] == 0
+
+
+async def test_metrics_count_telegram_429s_and_the_seconds_asked(telegram, backend, start_bot):
+    bot = await start_bot(metrics_listen="127.0.0.1:0")
+    url = await base_url(bot.app)
+    backend.add(RID, expires_on=bot.app.clock.today() + timedelta(days=10))
+    alice = f.user("Alice")
+    chat = f.private_chat(alice)
+    telegram.fail_next(
+        "sendMessage",
+        error_code=429,
+        description="Too Many Requests: retry after 1",
+        retry_after=1,
+        chat_id=chat["id"],
+    )
+    telegram.send_text(chat, alice, widget_text(RID, bot.app.clock.today()))
+    await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]), timeout=15)
+
+    limited = 'bot_telegram_429_total{method="sendMessage"}'
+    found = await wait_metrics(url, lambda m: m.get(limited))
+    assert found[limited] == 1
+    assert found["bot_telegram_retry_after_seconds_total"] == 1
