@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests import factories as f
+from tests.support.clocks import morning_clock, move_to
 from tests.support.web import base_url, get, samples, wait_healthy, wait_metrics
 from tests.support.widget import widget_text
 
@@ -23,7 +24,9 @@ async def test_metrics_count_a_paste_its_verdict_and_backend_call(telegram, back
     telegram.send_text(chat, alice, widget_text(RID, expires))
     await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]))
 
-    found = await wait_metrics(url, lambda m: m.get('bot_updates_handled_total{type="message"}'))
+    # the update leaves the inbox just after its handler is counted
+    handled = 'bot_updates_handled_total{type="message"}'
+    found = await wait_metrics(url, lambda m: m.get(handled) and not m["bot_inbox_updates"])
     assert found["bot_pastes_total"] == 1
     assert found['bot_verdicts_total{outcome="found"}'] == 1
     assert found["bot_backend_latency_seconds_count"] == 1
@@ -83,3 +86,22 @@ async def test_metrics_count_telegram_429s_and_the_seconds_asked(telegram, backe
     found = await wait_metrics(url, lambda m: m.get(limited))
     assert found[limited] == 1
     assert found["bot_telegram_retry_after_seconds_total"] == 1
+
+
+async def test_metrics_count_reminders_sent(telegram, backend, start_bot):
+    clock = morning_clock()
+    bot = await start_bot(clock=clock, metrics_listen="127.0.0.1:0")
+    url = await base_url(bot.app)
+    start = clock.today()
+    backend.add(RID, expires_on=start + timedelta(days=15))
+    alice = f.user("Alice")
+    chat = f.private_chat(alice)
+    telegram.send_text(chat, alice, widget_text(RID, start + timedelta(days=15)))
+    await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]))
+
+    move_to(clock, 1, 10, 5, base=start)  # 14 days left, after 10:00: the first reminder
+    await bot.app.scheduler.sweep()
+
+    assert "осталось 14 дней" in telegram.sent_to(chat["id"])[-1].plain_text
+    found = await wait_metrics(url, lambda m: m.get("bot_reminders_sent_total"))
+    assert found["bot_reminders_sent_total"] == 1
