@@ -31,7 +31,6 @@ from bot.outbound.announce import Announcer
 from bot.outbound.delivery import Delivery
 from bot.outbound.status_board import StatusBoard
 from bot.outbound.throttle import FloodControlMiddleware, FloodLimits
-from bot.transport.health import Health
 from bot.transport.inbox import UpdateInbox
 from bot.transport.polling import DurablePolling
 from bot.transport.servers import Servers
@@ -187,7 +186,6 @@ async def build_app(
     polling = DurablePolling(bot, dp, inbox, poll_timeout=poll_timeout)
     secret = settings.webhook_secret.get_secret_value()
     webhook = DurableWebhook(dp, bot, inbox, secret) if settings.webhook_mode else None
-    health = Health(db, backend, metrics, lambda: None)
     worker = RetryWorker(service, Announcer(delivery, board, clock))
     scheduler = ReminderScheduler(
         repo,
@@ -198,7 +196,7 @@ async def build_app(
         digest_enabled=settings.support_chat_id is not None,
         interval=scheduler_interval,
     )
-    servers = Servers(settings, health, polling, webhook)
+    servers = Servers(settings, polling, webhook, db=db, backend=backend, metrics=metrics)
     return BotApp(
         settings,
         clock,

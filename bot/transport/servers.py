@@ -10,9 +10,12 @@ from aiogram import Bot, Dispatcher
 from aiohttp import web
 
 from bot.config import Settings
+from bot.licensing.backend import LicenseBackend
+from bot.metrics import Metrics
 from bot.transport.health import Health, serve
 from bot.transport.polling import DurablePolling
 from bot.transport.webhook import DurableWebhook, webhook_app, webhook_path
+from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
@@ -25,19 +28,21 @@ class Servers:
     def __init__(
         self,
         settings: Settings,
-        health: Health,
         polling: DurablePolling,
         webhook: DurableWebhook | None,
+        *,
+        db: Database,
+        backend: LicenseBackend,
+        metrics: Metrics,
     ) -> None:
         self.settings = settings
-        self.health = health
+        self.health = Health(db, backend, metrics, self.transport_problem)
         self.polling = polling
         self.webhook = webhook
         self.webhook_set = False
         self.addresses: dict[str, tuple[str, int]] = {}
         self._runners: dict[str, web.AppRunner] = {}
         self.listening = asyncio.Event()  # set once start() has bound every server
-        health.transport_problem = self.transport_problem
 
     def transport_problem(self) -> str | None:
         """For /healthz: is the webhook registered and served, or is polling answered?"""
