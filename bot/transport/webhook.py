@@ -44,6 +44,7 @@ class DurableWebhook(SimpleRequestHandler):
         try:
             raw: Any = await request.json(loads=bot.session.json_loads)
         except ValueError:
+            logger.warning("webhook: a POST from %s was not JSON", request.remote)
             return web.Response(status=400, text="not JSON")
         try:
             update = Update.model_validate(raw, context={"bot": bot})
