@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DATABASE_PATH=/data/bot.sqlite3
+    DATABASE_PATH=/data/bot.sqlite3 \
+    METRICS_LISTEN=0.0.0.0:9100
 
 # A fixed, unprivileged user; /data (the SQLite file) is the only place it writes.
 RUN groupadd --system --gid 10001 bot \
@@ -22,8 +23,12 @@ RUN pip install --no-cache-dir .
 USER 10001:10001
 VOLUME ["/data"]
 
-# No HEALTHCHECK yet: the bot has no /healthz endpoint. When it does, add e.g.
-# HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:9100/healthz')"
+# /healthz and /metrics (Prometheus) on METRICS_LISTEN; in webhook mode also WEBHOOK_LISTEN.
+EXPOSE 9100
+# Healthy while Telegram answers (or the webhook is served) and the database answers; a 503
+# or no answer makes urlopen raise, so the check fails. No curl in slim: Python asks.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; port = os.environ.get('METRICS_LISTEN', ':9100').rpartition(':')[2]; urllib.request.urlopen(f'http://127.0.0.1:{port}/healthz', timeout=4)"]
 
 # SIGTERM (docker stop) ends the bot cleanly; while Telegram is unreachable it waits and retries.
 CMD ["python", "-m", "bot"]

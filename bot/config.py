@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.licensing.contract import BackendUrl, bearer_token
@@ -70,6 +70,14 @@ def _http_url(value: str) -> str:
     return value
 
 
+def parse_listen(value: str) -> tuple[str, int]:
+    """ "host:port" (or ":port", all interfaces) as a (host, port) pair."""
+    host, sep, port = value.strip().rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) < 65536:  # 0: any free port
+        raise ValueError("must be host:port, e.g. 0.0.0.0:9100")
+    return host.strip("[]") or "0.0.0.0", int(port)
+
+
 class Settings(BackendSettings):
     """Every setting of the bot; names match ../shared/DESIGN.md."""
 
@@ -85,6 +93,12 @@ class Settings(BackendSettings):
     max_claims_per_message: int = Field(default=10, ge=1, le=50)
     # Read Request IDs from screenshots; OCR=on|off (pydantic also takes true/false, 1/0).
     ocr: bool = True
+    # Running as a service: webhooks instead of long polling, /healthz and /metrics, logs.
+    webhook_url: str = ""  # empty: long polling
+    webhook_secret: SecretStr = SecretStr("")
+    webhook_listen: str = "0.0.0.0:8080"
+    metrics_listen: str = ""  # host:port for /healthz and /metrics; empty: not served
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("bot_token")
     @classmethod
@@ -99,6 +113,39 @@ class Settings(BackendSettings):
     @classmethod
     def _telegram_url(cls, value: str) -> str:
         return _http_url(value) if value.strip() else OFFICIAL_TELEGRAM_API
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str) -> str:
+        if not value.strip():
+            return ""
+        if not value.strip().startswith("https://"):
+            raise ValueError("must be an https:// URL (Telegram only calls HTTPS webhooks)")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        raw = value.get_secret_value()
+        if info.data.get("webhook_url") and not raw:
+            raise ValueError("is required with WEBHOOK_URL")
+        if raw and not all(c.isascii() and (c.isalnum() or c in "_-") for c in raw):
+            raise ValueError("may hold only A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        if len(raw) > 256:
+            raise ValueError("must be at most 256 characters")
+        return value
+
+    @field_validator("webhook_listen", "metrics_listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            parse_listen(value)
+        return value
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.webhook_url)
 
     @field_validator("support_agent_ids", mode="before")
     @classmethod

@@ -79,6 +79,8 @@ _CIRCUIT_OPEN = "backend unavailable (circuit open)"
 _LISTENER_GRACE = 5.0  # seconds aclose() gives a running circuit listener
 
 CircuitListener = Callable[[bool], Awaitable[None]]
+ResultObserver = Callable[[CheckResult, float | None], None]
+"""Hears every result with the request's seconds (None: no request was made); e.g. metrics."""
 
 
 def _user_agent() -> str:
@@ -154,6 +156,7 @@ class LicenseBackend:
         self._inflight: dict[str, asyncio.Task[CheckResult]] = {}
         self._closed = False
         self.circuit_listener: CircuitListener | None = None
+        self.on_result: ResultObserver | None = None
         self._listening: set[asyncio.Task[None]] = set()
 
         headers = {"Accept": "application/json", "User-Agent": _user_agent()}
@@ -192,7 +195,10 @@ class LicenseBackend:
             if blocked_for is not None:
                 logger.info("license backend: circuit open, not asking about %s", rid)
                 # 0 means a half-open trial is running: it is over within one deadline.
-                return Unavailable(rid, _CIRCUIT_OPEN, retry_after=blocked_for or self.deadline)
+                fast = Unavailable(rid, _CIRCUIT_OPEN, retry_after=blocked_for or self.deadline)
+                if self.on_result is not None:
+                    self.on_result(fast, None)
+                return fast
             task = asyncio.get_running_loop().create_task(self._shared_call(rid, trial))
             self._inflight[rid] = task
         try:
@@ -270,6 +276,7 @@ class LicenseBackend:
 
     async def _call(self, rid: str) -> CheckResult:
         result: CheckResult
+        started = time.monotonic()
         try:
             async with asyncio.timeout(self.deadline):
                 result = await self._request(rid)
@@ -281,6 +288,8 @@ class LicenseBackend:
             logger.exception("license backend: unexpected error checking %s", rid)
             result = Unavailable(rid, f"internal error: {type(exc).__name__}")
         self._log(rid, result)
+        if self.on_result is not None:
+            self.on_result(result, time.monotonic() - started)
         return result
 
     async def _request(self, rid: str) -> CheckResult:

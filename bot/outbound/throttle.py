@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import (
@@ -78,9 +79,16 @@ class FloodLimits:
 class FloodControlMiddleware(BaseRequestMiddleware):
     """Session middleware: rate-limit writes, and on 429 wait retry_after and try again."""
 
-    def __init__(self, limits: FloodLimits | None = None, *, max_retries: int = 5) -> None:
+    def __init__(
+        self,
+        limits: FloodLimits | None = None,
+        *,
+        max_retries: int = 5,
+        on_retry_after: Callable[[str, float], None] | None = None,  # e.g. metrics
+    ) -> None:
         self.limits = limits or FloodLimits()
         self.max_retries = max_retries
+        self.on_retry_after = on_retry_after
 
     async def __call__(
         self,
@@ -95,6 +103,8 @@ class FloodControlMiddleware(BaseRequestMiddleware):
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
+                if self.on_retry_after is not None:
+                    self.on_retry_after(api_method, float(exc.retry_after))
                 if attempt == self.max_retries:
                     raise
                 logger.warning(

@@ -26,14 +26,18 @@ from bot.licensing.backend import LicenseBackend
 from bot.licensing.reminders import ReminderScheduler
 from bot.licensing.retry import RetryWorker
 from bot.licensing.service import VerificationService
+from bot.metrics import Metrics, UpdateCounter
+from bot.observe import CountedReminderSender, ObservedVerification
 from bot.outbound.alerts import OperatorAlerts
 from bot.outbound.announce import Announcer
 from bot.outbound.delivery import Delivery
-from bot.outbound.reminders import ReminderSender
 from bot.outbound.status_board import StatusBoard
 from bot.outbound.throttle import FloodControlMiddleware, FloodLimits
+from bot.transport.inbox import UpdateInbox
 from bot.transport.polling import DurablePolling
+from bot.transport.servers import Servers
 from bot.transport.startup import wait_for_telegram
+from bot.transport.webhook import DurableWebhook
 from bot.views.help import command_menu
 from storage.db import Database
 from storage.repository import Repository
@@ -46,11 +50,17 @@ def command_menu_in(i18n: Translator, language: str) -> list[BotCommand]:
         return [BotCommand(command=name, description=text) for name, text in command_menu()]
 
 
-def create_bot(settings: Settings, *, flood_limits: FloodLimits | None = None) -> Bot:
+def create_bot(
+    settings: Settings,
+    *,
+    flood_limits: FloodLimits | None = None,
+    metrics: Metrics | None = None,
+) -> Bot:
     session = AiohttpSession()
     if settings.telegram_api_url != OFFICIAL_TELEGRAM_API:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    session.middleware(FloodControlMiddleware(flood_limits))
+    hook = metrics.on_retry_after if metrics is not None else None
+    session.middleware(FloodControlMiddleware(flood_limits, on_retry_after=hook))
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -70,22 +80,34 @@ class BotApp:
     repo: Repository
     backend: LicenseBackend
     service: VerificationService
+    inbox: UpdateInbox
     polling: DurablePolling
     worker: RetryWorker
     scheduler: ReminderScheduler
+    metrics: Metrics
+    servers: Servers
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Poll until `stop` is set; then finish what is running and close everything."""
+        """Poll (or serve the webhook) until `stop` is set; then finish what runs, close all."""
         background: list[asyncio.Task[None]] = []
         try:
+            await self.servers.start()
             if not await wait_for_telegram(self.bot, stop):
                 return  # stopped while Telegram was still unreachable
+            await self.servers.connect(self.bot, self.dp)
             await self.dp.emit_startup(bot=self.bot, **self.dp.workflow_data)
-            await self.polling.replay_inbox()
+            await self.inbox.replay()
             background.append(asyncio.create_task(self.worker.run(), name="retry-worker"))
             background.append(asyncio.create_task(self.scheduler.run(), name="reminders"))
-            await self.polling.run(stop)
+            if self.settings.webhook_mode:
+                await stop.wait()
+            else:
+                await self.polling.run(stop)
         finally:
+            logger.info("stopping: finishing %s running update(s)", self.inbox.running)
+            await self.servers.stop("webhook")
+            await self.inbox.drain()
+            await self.servers.stop()
             for task in background:
                 task.cancel()
             for task in background:
@@ -95,7 +117,6 @@ class BotApp:
 
 
 async def on_startup(bot: Bot, i18n: Translator) -> None:
-    await bot.delete_webhook(drop_pending_updates=False)
     try:
         # Russian for everyone, English for people whose Telegram is in English.
         await bot.set_my_commands(command_menu_in(i18n, DEFAULT_LANGUAGE))
@@ -123,10 +144,12 @@ async def build_app(
     """`flood_limits` and `backend_options` (LicenseBackend timeouts, breaker) are for tests."""
     clock = clock or Clock(settings.tz)
     i18n = Translator()  # a broken catalog stops the start here
+    metrics = Metrics()
     backend = LicenseBackend(
         settings.license_api_url, settings.license_api_token, **(backend_options or {})
     )
-    bot = create_bot(settings, flood_limits=flood_limits)
+    backend.on_result = metrics.on_backend_result
+    bot = create_bot(settings, flood_limits=flood_limits, metrics=metrics)
     db = Database(settings.database_path)
     try:
         await db.connect()
@@ -141,10 +164,11 @@ async def build_app(
     delivery = Delivery(bot, repo)
     alerts = OperatorAlerts(delivery, settings.support_chat_id, languages)
     backend.circuit_listener = alerts.backend_circuit
-    service = VerificationService(
+    service = ObservedVerification(
         repo,
         backend,
         clock,
+        metrics=metrics,
         alert_operator=alerts.backend_misconfigured,
         reminder_days=settings.reminder_days,
         retry_base=retry_base,
@@ -162,20 +186,42 @@ async def build_app(
         delivery=delivery,
         quota=LookupQuota.from_settings(settings, clock),
     )
+    dp.update.outer_middleware(UpdateCounter(metrics))
     dp.update.outer_middleware(AgentFlagMiddleware())
     ChatLanguageMiddleware(i18n).setup(dp)
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)
-    polling = DurablePolling(bot, dp, repo, poll_timeout=poll_timeout)
+    inbox = UpdateInbox(bot, dp, repo)
+    polling = DurablePolling(bot, dp, inbox, poll_timeout=poll_timeout)
+    secret = settings.webhook_secret.get_secret_value()
+    webhook = DurableWebhook(dp, bot, inbox, secret) if settings.webhook_mode else None
     worker = RetryWorker(service, Announcer(delivery, board, clock, languages))
     scheduler = ReminderScheduler(
         repo,
         service,
-        ReminderSender(repo, board, delivery, languages, settings.support_chat_id),
+        CountedReminderSender(
+            repo, board, delivery, languages, settings.support_chat_id, metrics=metrics
+        ),
         clock,
         reminder_days=settings.reminder_days,
         digest_enabled=settings.support_chat_id is not None,
         interval=scheduler_interval,
     )
-    return BotApp(settings, clock, bot, dp, db, repo, backend, service, polling, worker, scheduler)
+    servers = Servers(settings, polling, webhook, db=db, backend=backend, metrics=metrics)
+    return BotApp(
+        settings,
+        clock,
+        bot,
+        dp,
+        db,
+        repo,
+        backend,
+        service,
+        inbox,
+        polling,
+        worker,
+        scheduler,
+        metrics,
+        servers,
+    )

@@ -93,6 +93,7 @@ class FakeTelegram(TelegramState):
         self.internal_errors: list[BaseException] = []  # bugs in the fake itself
         self._updates: list[dict[str, Any]] = []  # not yet confirmed
         self._next_update_id = 1
+        self.webhook: dict[str, Any] | None = None  # what setWebhook asked for
         self._allowed_updates: frozenset[str] | None = None  # None: Telegram's default
         self._faults: list[_Fault] = []
         self._network_drops = 0
@@ -263,11 +264,27 @@ class FakeTelegram(TelegramState):
     def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:
         if params.get("drop_pending_updates"):
             self._updates.clear()
+        self.webhook = None
+        return True
+
+    def _api_setWebhook(self, params: dict[str, Any]) -> Any:
+        url = params.get("url") or ""
+        if not url.startswith("https://"):
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided")
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        allowed = params.get("allowed_updates")
+        self.webhook = {
+            "url": url,
+            "secret_token": params.get("secret_token"),
+            "allowed_updates": allowed if isinstance(allowed, list) else None,
+        }
         return True
 
     def _api_getWebhookInfo(self, params: dict[str, Any]) -> Any:
         pending = len(self._updates)
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": pending}
+        url = self.webhook["url"] if self.webhook else ""
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": pending}
 
     # --- driving: what users do --------------------------------------------------------------
 

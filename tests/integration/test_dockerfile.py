@@ -3,13 +3,17 @@ start-up command they run actually run here."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.web import base_url, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +65,45 @@ def test_database_on_the_data_volume() -> None:
     assert any("DATABASE_PATH=/data/bot.sqlite3" in env for env in args_of("ENV"))
     [volume] = args_of("VOLUME")
     assert json.loads(volume) == ["/data"]
-    assert "HEALTHCHECK" not in [kw for kw, _ in instructions()]  # no /healthz yet
+
+
+def healthcheck_argv() -> list[str]:
+    [check] = args_of("HEALTHCHECK")
+    options, _, command = check.partition("CMD ")
+    assert "--start-period=" in options  # start-up may wait for Telegram
+    return json.loads(command)
+
+
+def test_image_serves_metrics_and_checks_health_with_python() -> None:
+    assert any("METRICS_LISTEN=0.0.0.0:9100" in env for env in args_of("ENV"))
+    assert args_of("EXPOSE") == ["9100"]
+    argv = healthcheck_argv()
+    assert argv[:2] == ["python", "-c"]  # exec form; no curl in the slim image
+
+
+async def run_healthcheck(port: int) -> int:
+    """The image's HEALTHCHECK command, run here against a bot listening on `port`."""
+    argv = healthcheck_argv()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *argv[1:],
+        env={**os.environ, "METRICS_LISTEN": f"0.0.0.0:{port}"},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    return await asyncio.wait_for(proc.wait(), timeout=30)
+
+
+async def test_healthcheck_command_passes_on_a_healthy_bot_and_fails_without_database(
+    start_bot,
+) -> None:
+    bot = await start_bot(metrics_listen="127.0.0.1:0")
+    url = await base_url(bot.app)
+    await wait_healthy(url)
+    port = bot.app.servers.addresses["metrics"][1]
+    assert await run_healthcheck(port) == 0
+    await bot.app.db.close()
+    assert await run_healthcheck(port) != 0
 
 
 def test_cmd_is_exec_form_python_m_bot_and_that_command_starts() -> None:
