@@ -16,6 +16,7 @@ from bot.transport.app import build_app
 from tests.fakes.license_backend import FakeLicenseBackend
 from tests.fakes.telegram_api import FakeTelegram
 from tests.support.bots import AGENT_ID, FastBots, RunningBot
+from tests.support.clocks import fixed_clock
 
 
 @pytest.fixture
@@ -40,6 +41,15 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def clock() -> Clock:
+    """The test's clock: every bot the test starts runs on it (restarts included).
+
+    It starts at tests.support.clocks.DEFAULT_START; a module or test that needs another
+    moment overrides this fixture or passes `clock=` to `start_bot` / `fast_bot`."""
+    return fixed_clock()
+
+
+@pytest.fixture
 def make_settings(
     telegram: FakeTelegram, backend: FakeLicenseBackend, db_path: Path
 ) -> Callable[..., Settings]:
@@ -61,13 +71,14 @@ def make_settings(
 
 @pytest.fixture
 async def start_bot(
-    make_settings: Callable[..., Settings],
+    make_settings: Callable[..., Settings], clock: Clock
 ) -> AsyncIterator[Callable[..., Awaitable[RunningBot]]]:
     running: list[RunningBot] = []
+    test_clock = clock
 
     async def start(*, clock: Clock | None = None, **overrides: Any) -> RunningBot:
         settings = make_settings(**overrides)
-        app = await build_app(settings, clock=clock, retry_base=0.2, poll_timeout=1)
+        app = await build_app(settings, clock=clock or test_clock, retry_base=0.2, poll_timeout=1)
         bot = RunningBot(app)
         running.append(bot)
         return bot
@@ -82,9 +93,9 @@ async def start_bot(
 
 @pytest.fixture
 async def fast_bot(
-    make_settings: Callable[..., Settings],
+    make_settings: Callable[..., Settings], clock: Clock
 ) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
     """Start bots without flood limits (for tests that send a lot), stopped at the end."""
-    bots = FastBots(make_settings)
+    bots = FastBots(make_settings, clock=clock)
     yield bots.start
     await bots.stop_all()

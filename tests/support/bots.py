@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.outbound.throttle import FloodLimits
 from bot.transport.app import BotApp, build_app
 from tests.fakes.telegram_api import FakeTelegram
+from tests.support.clocks import fixed_clock
 
 AGENT_ID = 900001
 
@@ -51,7 +52,7 @@ class NoFloodLimits(FloodLimits):
 async def fast_app(
     settings: Settings,
     *,
-    clock: Clock | None = None,
+    clock: Clock,
     backend_options: dict[str, float] | None = None,
 ) -> BotApp:
     return await build_app(
@@ -68,8 +69,11 @@ async def fast_app(
 class FastBots:
     """Starts real bots (long polling) and stops them all at the end of a test."""
 
-    def __init__(self, make_settings: Callable[..., Settings]) -> None:
+    def __init__(
+        self, make_settings: Callable[..., Settings], *, clock: Clock | None = None
+    ) -> None:
         self.make_settings = make_settings
+        self.clock = clock or fixed_clock()  # one clock for every bot of the test
         self.running: list[RunningBot] = []
 
     async def start(
@@ -80,7 +84,9 @@ class FastBots:
         **overrides: Any,
     ) -> RunningBot:
         app = await fast_app(
-            self.make_settings(**overrides), clock=clock, backend_options=backend_options
+            self.make_settings(**overrides),
+            clock=clock or self.clock,
+            backend_options=backend_options,
         )
         app.polling.retry_base = 0.05
         bot = RunningBot(app)

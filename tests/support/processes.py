@@ -1,0 +1,45 @@
+"""The bot as a real process, on a clock the test set (see tests.support.run_bot)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from tests.support.clocks import DEFAULT_START
+from tests.support.run_bot import clock_env
+
+REPO = Path(__file__).resolve().parents[2]
+# `python -m bot` through the test launcher: the same entry point, the test's clock.
+BOT_COMMAND = (sys.executable, "-m", "tests.support.run_bot")
+
+
+def process_env(
+    *, start: datetime = DEFAULT_START, drop: Iterable[str] = (), **values: str
+) -> dict[str, str]:
+    """This process's environment less `drop`, plus `values`, the repository on PYTHONPATH
+    (after whatever was there, e.g. scripts/any-hour's) and the launched bot's clock."""
+    dropped = {"BOT_TOKEN", "LICENSE_API_URL", *drop}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (env.get("PYTHONPATH"), str(REPO)) if p)
+    env.update(clock_env(start))
+    env.update(values)
+    return env
+
+
+async def spawn_bot(
+    env: dict[str, str], cwd: Path, *args: str, stdin: bool = False
+) -> asyncio.subprocess.Process:
+    """Start `python -m bot [args]` (through the launcher) with pipes for its output."""
+    return await asyncio.create_subprocess_exec(
+        *BOT_COMMAND,
+        *args,
+        env=env,
+        cwd=cwd,
+        stdin=asyncio.subprocess.PIPE if stdin else None,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
