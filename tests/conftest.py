@@ -12,10 +12,11 @@ import pytest
 
 from bot.clock import Clock
 from bot.config import Settings, load_settings
+from bot.outbound.throttle import FloodLimits
 from bot.transport.app import build_app
 from tests.fakes.license_backend import FakeLicenseBackend
 from tests.fakes.telegram_api import FakeTelegram
-from tests.support.bots import AGENT_ID, FastBots, RunningBot
+from tests.support.bots import AGENT_ID, QUICK_FLOOD_SCALE, FastBots, RunningBot
 from tests.support.clocks import fixed_clock
 
 
@@ -73,12 +74,22 @@ def make_settings(
 async def start_bot(
     make_settings: Callable[..., Settings], clock: Clock
 ) -> AsyncIterator[Callable[..., Awaitable[RunningBot]]]:
+    """Start the real bot long-polling the fake Telegram, on the test's clock, with Telegram's
+    flood limits sped up (QUICK_FLOOD_SCALE) unless `flood_limits` is given."""
     running: list[RunningBot] = []
     test_clock = clock
 
-    async def start(*, clock: Clock | None = None, **overrides: Any) -> RunningBot:
+    async def start(
+        *, clock: Clock | None = None, flood_limits: FloodLimits | None = None, **overrides: Any
+    ) -> RunningBot:
         settings = make_settings(**overrides)
-        app = await build_app(settings, clock=clock or test_clock, retry_base=0.2, poll_timeout=1)
+        app = await build_app(
+            settings,
+            clock=clock or test_clock,
+            retry_base=0.2,
+            poll_timeout=1,
+            flood_limits=flood_limits or FloodLimits(time_scale=QUICK_FLOOD_SCALE),
+        )
         bot = RunningBot(app)
         running.append(bot)
         return bot

@@ -33,12 +33,16 @@ class FloodLimits:
     any window W: C=10, r=18/s gives ≤28 in any second. Per group: C=5, r=5/22 per
     second gives ≤19 in any minute. Per chat: at least 1.1 s between two messages,
     checked after every other wait, right before the send. The margins absorb network
-    jitter between our clock and Telegram's.
+    jitter between our clock and Telegram's. `time_scale` shrinks every period alike (the
+    same limits, faster: for tests); production uses 1.
     """
 
-    def __init__(self, *, chat_interval: float = 1.1, max_chats: int = 10_000) -> None:
-        self.global_limiter = AsyncLimiter(10, 10 / 18)
-        self.chat_interval = chat_interval
+    def __init__(
+        self, *, chat_interval: float = 1.1, max_chats: int = 10_000, time_scale: float = 1.0
+    ) -> None:
+        self.global_limiter = AsyncLimiter(10, 10 / 18 * time_scale)
+        self.chat_interval = chat_interval * time_scale
+        self.group_period = 22 * time_scale
         self._next_send: OrderedDict[int, float] = OrderedDict()
         self._groups: OrderedDict[int, AsyncLimiter] = OrderedDict()
         self._max_chats = max_chats
@@ -46,7 +50,7 @@ class FloodLimits:
     def _group(self, chat_id: int) -> AsyncLimiter:
         limiter = self._groups.get(chat_id)
         if limiter is None:
-            limiter = self._groups[chat_id] = AsyncLimiter(5, 22)
+            limiter = self._groups[chat_id] = AsyncLimiter(5, self.group_period)
             if len(self._groups) > self._max_chats:
                 self._groups.popitem(last=False)
         else:
