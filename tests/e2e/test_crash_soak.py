@@ -25,7 +25,7 @@ from pathlib import Path
 from storage.db import Database
 from storage.repository import Repository
 from tests import factories as f
-from tests.support.bots import FastBots
+from tests.support.bots import QUICK_FLOOD_SCALE, FastBots
 from tests.support.disk import eventually, rows
 from tests.support.processes import process_env, spawn_bot
 from tests.support.widget import widget_text
@@ -36,8 +36,9 @@ ANSWERED = "Лицензия проверена"
 
 ZYGOTE = """
 import os, sys, traceback
-from tests.support.run_bot import install_clock
+from tests.support.run_bot import install_clock, install_flood_scale
 install_clock(os.environ)  # the test's clock, as `python -m tests.support.run_bot` sets it
+install_flood_scale(os.environ)
 import bot.runner, bot.transport.app  # the slow imports, once
 from bot.__main__ import main
 
@@ -109,6 +110,7 @@ def bot_env(telegram, backend, db_path: Path, clock) -> dict[str, str]:
         LICENSE_API_TOKEN="backend-secret-token",
         DATABASE_PATH=str(db_path),
         LOG_LEVEL="INFO",
+        BOT_TEST_FLOOD_SCALE=str(QUICK_FLOOD_SCALE),
     )
 
 
