@@ -57,9 +57,25 @@ class FloodLimits:
             self._groups.move_to_end(chat_id)
         return limiter
 
+    @staticmethod
+    def _chat(api_method: str, chat_id: int | str | None) -> int | None:
+        """The chat whose per-chat limits this request counts towards, if any."""
+        return chat_id if isinstance(chat_id, int) and api_method in CHAT_MESSAGE_METHODS else None
+
+    def done(self, api_method: str, chat_id: int | str | None) -> None:
+        """A request ended: the chat's next message waits a full interval from now.
+
+        Telegram counts from when the request reached it, which is between acquire() and
+        now; a request delayed on the way (a busy loop, the network) would otherwise
+        shorten the gap that Telegram sees."""
+        chat = self._chat(api_method, chat_id)
+        if chat is not None and chat in self._next_send:
+            after = asyncio.get_running_loop().time() + self.chat_interval
+            self._next_send[chat] = max(self._next_send[chat], after)
+
     async def acquire(self, api_method: str, chat_id: int | str | None) -> None:
         loop = asyncio.get_running_loop()
-        chat = chat_id if isinstance(chat_id, int) and api_method in CHAT_MESSAGE_METHODS else None
+        chat = self._chat(api_method, chat_id)
         if chat is not None and chat < 0:
             await self._group(chat).acquire()
         while True:
@@ -101,11 +117,11 @@ class FloodControlMiddleware(BaseRequestMiddleware):
             except TelegramRetryAfter as exc:
                 if attempt == self.max_retries:
                     raise
+                retry_after = exc.retry_after
                 logger.warning(
-                    "flood control on %s (chat %s): waiting %ss",
-                    api_method,
-                    chat_id,
-                    exc.retry_after,
+                    "flood control on %s (chat %s): waiting %ss", api_method, chat_id, retry_after
                 )
-                await asyncio.sleep(exc.retry_after)
+            finally:
+                self.limits.done(api_method, chat_id)
+            await asyncio.sleep(retry_after)
         raise AssertionError("unreachable")

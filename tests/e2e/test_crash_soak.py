@@ -27,7 +27,7 @@ from storage.repository import Repository
 from tests import factories as f
 from tests.support.bots import QUICK_FLOOD_SCALE, FastBots
 from tests.support.disk import eventually, rows
-from tests.support.processes import process_env, spawn_bot
+from tests.support.processes import START_TIMEOUT, process_env, spawn_bot
 from tests.support.widget import widget_text
 
 ROUNDS = int(os.environ.get("CRASH_ROUNDS", "20"))
@@ -212,7 +212,9 @@ async def test_sigkill_at_random_moments_loses_nothing(telegram, backend, clock,
     # A clean start, as in production: every paste ever sent gets its answer.
     proc = await spawn_bot(env, tmp_path)
     try:
-        await telegram.wait_for(customers.all_answered, timeout=60, what="every paste answered")
+        await telegram.wait_for(
+            customers.all_answered, timeout=START_TIMEOUT, what="every paste answered"
+        )
         await eventually(lambda: rows(db_path, "SELECT COUNT(*) FROM inbox") == [(0,)], 30)
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests import factories as f
 from tests.support.disk import eventually, rows
-from tests.support.processes import process_env, spawn_bot
+from tests.support.processes import START_TIMEOUT, process_env, spawn_bot
 from tests.support.widget import ru, widget_text
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
@@ -29,7 +29,7 @@ def bot_env(telegram, backend, db_path: Path, clock, **extra: str) -> dict[str, 
 async def test_missing_setting_stops_with_one_clear_line(tmp_path):
     env = process_env(drop=["LICENSE_API_TOKEN"], LICENSE_API_URL="http://127.0.0.1:9")
     proc = await spawn_bot(env, tmp_path)
-    _out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    _out, err = await asyncio.wait_for(proc.communicate(), timeout=START_TIMEOUT)
     assert proc.returncode == 2
     lines = err.decode().strip().splitlines()
     assert lines == ["configuration error: BOT_TOKEN is required"]
@@ -38,7 +38,7 @@ async def test_missing_setting_stops_with_one_clear_line(tmp_path):
 async def test_sigterm_stops_cleanly(telegram, backend, clock, tmp_path):
     db_path = tmp_path / "data" / "bot.sqlite3"
     proc = await spawn_bot(bot_env(telegram, backend, db_path, clock), tmp_path)
-    await telegram.wait_for(lambda: telegram.calls_to("getUpdates"), timeout=30)
+    await telegram.wait_for(lambda: telegram.calls_to("getUpdates"), timeout=START_TIMEOUT)
     proc.send_signal(signal.SIGTERM)
     _out, err = await asyncio.wait_for(proc.communicate(), timeout=15)
     assert proc.returncode == 0, err.decode()[-2000:]
@@ -60,7 +60,7 @@ async def test_paste_taken_but_unanswered_is_answered_after_crash(
     update_id = telegram.push_update(
         f.message_update(f.message(chat, alice, widget_text(RID, expires)))
     )
-    await backend.wait_calls(RID, 1, timeout=30)
+    await backend.wait_calls(RID, 1, timeout=START_TIMEOUT)
     # Telegram has been told the update is done: only the bot's disk still has it.
     await telegram.wait_for(lambda: telegram.confirmed_offset > update_id, timeout=30)
     proc.kill()
@@ -81,7 +81,7 @@ async def test_rejected_bot_token_stops_with_one_clear_line(telegram, backend, c
     db_path = tmp_path / "data" / "bot.sqlite3"
     env = bot_env(telegram, backend, db_path, clock, BOT_TOKEN="42:not-the-token-telegram-knows")
     proc = await spawn_bot(env, tmp_path)
-    _out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    _out, err = await asyncio.wait_for(proc.communicate(), timeout=START_TIMEOUT)
     assert proc.returncode == 2
     assert err.decode().strip().splitlines()[-1] == (
         "configuration error: BOT_TOKEN was rejected by Telegram"

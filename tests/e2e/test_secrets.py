@@ -19,7 +19,7 @@ from tests import factories as f
 from tests.support.agents_chat import alerts_in, wait_alerts
 from tests.support.bots import QUICK_BACKEND, FastBots
 from tests.support.disk import eventually, rows
-from tests.support.processes import process_env, spawn_bot
+from tests.support.processes import START_TIMEOUT, process_env, spawn_bot
 from tests.support.widget import widget_text
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
@@ -88,7 +88,7 @@ def bot_env(telegram, backend, db_path: Path, **extra: str) -> dict[str, str]:
 
 async def run(env: dict[str, str], cwd: Path, *args: str, stdin: bytes = b"") -> tuple[int, str]:
     proc = await spawn_bot(env, cwd, *args, stdin=True)
-    out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=30)
+    out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=START_TIMEOUT)
     assert proc.returncode is not None
     return proc.returncode, out.decode() + err.decode()
 
@@ -101,7 +101,7 @@ async def test_the_process_stderr_never_shows_the_tokens(telegram, backend, tmp_
     alice = f.user("Alice")
     chat = f.private_chat(alice)
     telegram.send_text(chat, alice, f"Request ID: {RID}")
-    await telegram.wait_for(lambda: alerts_in(telegram, SUPPORT_CHAT), timeout=30)
+    await telegram.wait_for(lambda: alerts_in(telegram, SUPPORT_CHAT), timeout=START_TIMEOUT)
     await telegram.wait_for(lambda: telegram.sent_to(chat["id"]), timeout=10)
     proc.send_signal(signal.SIGTERM)
     out, err = await asyncio.wait_for(proc.communicate(), timeout=15)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from tests.support.clocks import DEFAULT_DAY, DEFAULT_START
-from tests.support.processes import process_env, spawn_bot
+from tests.support.processes import START_TIMEOUT, process_env, spawn_bot
 from tests.support.widget import widget_text
 
 RID_OK = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
@@ -18,7 +18,7 @@ RID_NONE = "0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b"
 
 async def run_check(stdin: str, env: dict[str, str], cwd: Path) -> tuple[int, str, str]:
     proc = await spawn_bot(env, cwd, "check", stdin=True)
-    out, err = await asyncio.wait_for(proc.communicate(stdin.encode()), timeout=30)
+    out, err = await asyncio.wait_for(proc.communicate(stdin.encode()), timeout=START_TIMEOUT)
     return proc.returncode or 0, out.decode(), err.decode()
 
 

@@ -13,6 +13,10 @@ from tests.support.clocks import DEFAULT_START
 from tests.support.run_bot import clock_env
 
 REPO = Path(__file__).resolve().parents[2]
+# How long a test waits for a bot process to get going (or to end, when it cannot start).
+# Importing aiogram takes 3-4 s alone and several times that on a loaded 2-core machine
+# running four test workers; a hang still fails, just later.
+START_TIMEOUT = 90.0
 # `python -m bot` through the test launcher: the same entry point, the test's clock.
 BOT_COMMAND = (sys.executable, "-m", "tests.support.run_bot")
 
