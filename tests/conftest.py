@@ -19,6 +19,19 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.support.bots import AGENT_ID, QUICK_FLOOD_SCALE, FastBots, RunningBot
 from tests.support.clocks import fixed_clock
 
+TESTS = Path(__file__).resolve().parent
+WORKERS = 4  # the e2e tests mostly wait: 4 workers beat 2 even on 2 cores
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto` (pyproject): WORKERS for the suite; none when only tests/unit is run, where
+    starting workers (each imports aiogram) would cost more than the tests themselves."""
+    unit = TESTS / "unit"
+    paths = [Path(arg.split("::")[0]).resolve() for arg in config.args]
+    if paths and all(path == unit or unit in path.parents for path in paths):
+        return 0
+    return WORKERS
+
 
 @pytest.fixture
 async def telegram() -> AsyncIterator[FakeTelegram]:
