@@ -7,6 +7,8 @@ answers every paste ever sent (nothing lost), and shuts down on SIGTERM.
 Each round is a real process. Importing aiogram costs seconds per start, so the rounds are
 forked from a parent that has imported the bot once and then runs `bot.__main__.main()`
 in each child, exactly as `python -m bot` does; the final run is `python -m bot` itself.
+All of them go through tests.support.run_bot: the test's clock, and Telegram's flood limits
+20 times faster (this test is about the disk, not the limits).
 CRASH_ROUNDS (default 20) sets the number of kills; CRASH_SEED the random moments.
 """
 

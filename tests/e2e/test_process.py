@@ -1,4 +1,6 @@
-"""`python -m bot` as a real process: clean SIGTERM, a clear settings error, crash recovery."""
+"""`python -m bot` as a real process: clean SIGTERM, a clear settings error, crash recovery.
+
+The processes run through tests.support.run_bot: `python -m bot` on the test's clock."""
 
 from __future__ import annotations
 
