@@ -34,12 +34,16 @@ class FloodLimits:
     any window W: C=10, r=18/s gives ≤28 in any second. Per group: C=5, r=5/22 per
     second gives ≤19 in any minute. Per chat: at least 1.1 s between two messages,
     checked after every other wait, right before the send. The margins absorb network
-    jitter between our clock and Telegram's.
+    jitter between our clock and Telegram's. `time_scale` shrinks every period alike (the
+    same limits, faster: for tests); production uses 1.
     """
 
-    def __init__(self, *, chat_interval: float = 1.1, max_chats: int = 10_000) -> None:
-        self.global_limiter = AsyncLimiter(10, 10 / 18)
-        self.chat_interval = chat_interval
+    def __init__(
+        self, *, chat_interval: float = 1.1, max_chats: int = 10_000, time_scale: float = 1.0
+    ) -> None:
+        self.global_limiter = AsyncLimiter(10, 10 / 18 * time_scale)
+        self.chat_interval = chat_interval * time_scale
+        self.group_period = 22 * time_scale
         self._next_send: OrderedDict[int, float] = OrderedDict()
         self._groups: OrderedDict[int, AsyncLimiter] = OrderedDict()
         self._max_chats = max_chats
@@ -47,16 +51,32 @@ class FloodLimits:
     def _group(self, chat_id: int) -> AsyncLimiter:
         limiter = self._groups.get(chat_id)
         if limiter is None:
-            limiter = self._groups[chat_id] = AsyncLimiter(5, 22)
+            limiter = self._groups[chat_id] = AsyncLimiter(5, self.group_period)
             if len(self._groups) > self._max_chats:
                 self._groups.popitem(last=False)
         else:
             self._groups.move_to_end(chat_id)
         return limiter
 
+    @staticmethod
+    def _chat(api_method: str, chat_id: int | str | None) -> int | None:
+        """The chat whose per-chat limits this request counts towards, if any."""
+        return chat_id if isinstance(chat_id, int) and api_method in CHAT_MESSAGE_METHODS else None
+
+    def done(self, api_method: str, chat_id: int | str | None) -> None:
+        """A request ended: the chat's next message waits a full interval from now.
+
+        Telegram counts from when the request reached it, which is between acquire() and
+        now; a request delayed on the way (a busy loop, the network) would otherwise
+        shorten the gap that Telegram sees."""
+        chat = self._chat(api_method, chat_id)
+        if chat is not None and chat in self._next_send:
+            after = asyncio.get_running_loop().time() + self.chat_interval
+            self._next_send[chat] = max(self._next_send[chat], after)
+
     async def acquire(self, api_method: str, chat_id: int | str | None) -> None:
         loop = asyncio.get_running_loop()
-        chat = chat_id if isinstance(chat_id, int) and api_method in CHAT_MESSAGE_METHODS else None
+        chat = self._chat(api_method, chat_id)
         if chat is not None and chat < 0:
             await self._group(chat).acquire()
         while True:
@@ -107,11 +127,11 @@ class FloodControlMiddleware(BaseRequestMiddleware):
                     self.on_retry_after(api_method, float(exc.retry_after))
                 if attempt == self.max_retries:
                     raise
+                retry_after = exc.retry_after
                 logger.warning(
-                    "flood control on %s (chat %s): waiting %ss",
-                    api_method,
-                    chat_id,
-                    exc.retry_after,
+                    "flood control on %s (chat %s): waiting %ss", api_method, chat_id, retry_after
                 )
-                await asyncio.sleep(exc.retry_after)
+            finally:
+                self.limits.done(api_method, chat_id)
+            await asyncio.sleep(retry_after)
         raise AssertionError("unreachable")

@@ -111,6 +111,11 @@ class UpdateInbox:
             await self.repo.inbox_done(update.update_id)
 
     @property
+    def live(self) -> bool:
+        """Replayed: new updates are handled as they come (before that, only stored)."""
+        return self._live
+
+    @property
     def running(self) -> int:
         return len(self._tasks)
 

@@ -7,6 +7,8 @@ answers every paste ever sent (nothing lost), and shuts down on SIGTERM.
 Each round is a real process. Importing aiogram costs seconds per start, so the rounds are
 forked from a parent that has imported the bot once and then runs `bot.__main__.main()`
 in each child, exactly as `python -m bot` does; the final run is `python -m bot` itself.
+All of them go through tests.support.run_bot: the test's clock, and Telegram's flood limits
+20 times faster (this test is about the disk, not the limits).
 CRASH_ROUNDS (default 20) sets the number of kills; CRASH_SEED the random moments.
 """
 
@@ -21,23 +23,24 @@ import sys
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
 from storage.db import Database
 from storage.repository import Repository
 from tests import factories as f
-from tests.support.bots import FastBots
+from tests.support.bots import QUICK_FLOOD_SCALE, FastBots
 from tests.support.disk import eventually, rows
+from tests.support.processes import START_TIMEOUT, process_env, spawn_bot
 from tests.support.widget import widget_text
 
-ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("CRASH_ROUNDS", "20"))
 SEED = int(os.environ.get("CRASH_SEED", "7"))
 ANSWERED = "Лицензия проверена"
 
 ZYGOTE = """
 import os, sys, traceback
+from tests.support.run_bot import install_clock, install_flood_scale
+install_clock(os.environ)  # the test's clock, as `python -m tests.support.run_bot` sets it
+install_flood_scale(os.environ)
 import bot.runner, bot.transport.app  # the slow imports, once
 from bot.__main__ import main
 
@@ -100,18 +103,17 @@ class Zygote:
         await asyncio.wait_for(self.proc.wait(), timeout=10)
 
 
-def bot_env(telegram, backend, db_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "LICENSE_API_URL")}
-    env.update(
-        PYTHONPATH=str(ROOT),
+def bot_env(telegram, backend, db_path: Path, clock) -> dict[str, str]:
+    return process_env(
+        start=clock.now(),
         BOT_TOKEN=telegram.token,
         TELEGRAM_API_URL=telegram.url,
         LICENSE_API_URL=backend.url,
         LICENSE_API_TOKEN="backend-secret-token",
         DATABASE_PATH=str(db_path),
         LOG_LEVEL="INFO",
+        BOT_TEST_FLOOD_SCALE=str(QUICK_FLOOD_SCALE),
     )
-    return env
 
 
 class Customers:
@@ -187,11 +189,11 @@ async def kill_at_a_random_moment(
     await telegram.wait_for(lambda: len(telegram.calls) >= target, timeout=30)
 
 
-async def test_sigkill_at_random_moments_loses_nothing(telegram, backend, tmp_path):
+async def test_sigkill_at_random_moments_loses_nothing(telegram, backend, clock, tmp_path):
     rng = random.Random(SEED)
     db_path = tmp_path / "data" / "bot.sqlite3"
-    env = bot_env(telegram, backend, db_path)
-    expires = Clock(ZoneInfo("Europe/Moscow")).today() + timedelta(days=90)
+    env = bot_env(telegram, backend, db_path, clock)
+    expires = clock.today() + timedelta(days=90)
     customers = Customers(telegram, backend, expires)
     zygote = await Zygote.start(env, tmp_path)
     logs = []
@@ -210,17 +212,11 @@ async def test_sigkill_at_random_moments_loses_nothing(telegram, backend, tmp_pa
         await zygote.close()
 
     # A clean start, as in production: every paste ever sent gets its answer.
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        env=env,
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    proc = await spawn_bot(env, tmp_path)
     try:
-        await telegram.wait_for(customers.all_answered, timeout=60, what="every paste answered")
+        await telegram.wait_for(
+            customers.all_answered, timeout=START_TIMEOUT, what="every paste answered"
+        )
         await eventually(lambda: rows(db_path, "SELECT COUNT(*) FROM inbox") == [(0,)], 30)
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -12,6 +12,7 @@ import pytest
 
 from bot.views import digest
 from tests import factories as f
+from tests.support.agents_chat import alerts_in, wait_alerts
 from tests.support.bots import QUICK_BACKEND
 from tests.support.catalog import in_russian
 from tests.support.disk import eventually, rows
@@ -119,7 +120,7 @@ async def test_fault_matrix(telegram, backend, fast_bot, db_path, kind):
     )
     assert MATRIX[kind] in reason or "circuit open" in reason, reason
     assert telegram.pinned.get(chat["id"]) is None
-    alerts = [m.plain_text for m in telegram.sent_to(SUPPORT_CHAT)]
+    alerts = [m.plain_text for m in alerts_in(telegram, SUPPORT_CHAT)]
     if kind in ("401", "403"):  # the bot is misconfigured: the operator hears of it, once
         assert [a for a in alerts if f"HTTP {kind}" in a] == alerts[:1]
     allowed = {OPERATOR_BACKEND_DOWN}
@@ -157,7 +158,7 @@ async def test_agents_are_alerted_once_per_outage_not_per_message(
 
     for _ in range(4):
         paste_from_a_new_customer()
-    [down] = await telegram.wait_sent(SUPPORT_CHAT, 1, timeout=10)
+    [down] = await wait_alerts(telegram, SUPPORT_CHAT, 1, timeout=10)
     assert down.plain_text == OPERATOR_BACKEND_DOWN
     calls = len(backend.calls)
     for _ in range(4):
@@ -168,10 +169,10 @@ async def test_agents_are_alerted_once_per_outage_not_per_message(
     for chat in customers:
         [told] = await telegram.wait_sent(chat["id"], 1)
         assert DELAYED in told.plain_text
-    assert len(telegram.sent_to(SUPPORT_CHAT)) == 1
+    assert len(alerts_in(telegram, SUPPORT_CHAT)) == 1
 
     backend.set_up()
     for chat in customers:
         await telegram.wait_for(lambda chat=chat: telegram.pinned.get(chat["id"]), timeout=10)
-    alerts = [m.plain_text for m in await telegram.wait_sent(SUPPORT_CHAT, 2)]
+    alerts = [m.plain_text for m in await wait_alerts(telegram, SUPPORT_CHAT, 2)]
     assert alerts == [OPERATOR_BACKEND_DOWN, OPERATOR_BACKEND_UP]

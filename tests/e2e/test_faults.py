@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests import factories as f
+from tests.support.agents_chat import wait_alerts
 from tests.support.disk import eventually, rows
 from tests.support.widget import ru, widget_text
 
@@ -65,7 +66,7 @@ async def test_backend_auth_failure_alerts_operator_not_customer(telegram, backe
     telegram.send_text(chat, alice, widget_text(RID, bot.app.clock.today()))
     [answer] = await telegram.wait_sent(chat["id"], 1)
     assert "задерживается" in answer.plain_text and "не найден" not in answer.plain_text
-    [alert] = await telegram.wait_sent(SUPPORT_CHAT, 1)
+    [alert] = await wait_alerts(telegram, SUPPORT_CHAT, 1)
     assert "HTTP 401" in alert.plain_text and "LICENSE_API_TOKEN" in alert.plain_text
     assert "wrong-token" not in alert.text
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from bot.licensing.models import LicenseCheck
+from bot.outbound.throttle import FloodLimits
 from tests import factories as f
 from tests.support.clocks import morning_clock, move_to
 
@@ -24,7 +25,7 @@ def most_in_window(times: list[float], window: float) -> int:
 
 async def test_sweep_to_hundreds_of_chats_respects_limits(telegram, backend, start_bot):
     clock = morning_clock()
-    bot = await start_bot(clock=clock)
+    bot = await start_bot(clock=clock, flood_limits=FloodLimits())  # Telegram's real limits
     expires = clock.today() + timedelta(days=3)
     chats: list[tuple[dict, int]] = (
         [(f.private_chat(f.user(f"U{i}")), 1) for i in range(160)]

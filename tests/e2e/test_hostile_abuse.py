@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
 from bot.views import answers
 from tests import factories as f
 from tests.support.bots import AGENT_ID
@@ -43,9 +41,10 @@ async def settle(telegram, chat, sender) -> list[str]:
     ]
 
 
-async def test_enumeration_by_one_customer_is_capped_and_told_once(telegram, backend, fast_bot):
-    clock = Clock(ZoneInfo("Europe/Moscow"))
-    bot = await fast_bot(clock=clock)
+async def test_enumeration_by_one_customer_is_capped_and_told_once(
+    telegram, backend, fast_bot, clock
+):
+    bot = await fast_bot()
     window = bot.app.settings.lookup_window_seconds
     guesser = f.user("Guesser")
     chat = f.private_chat(guesser)

@@ -279,8 +279,8 @@ def check_case(telegram, case: Case) -> None:
 
 
 @pytest.fixture
-async def direct(telegram, backend, make_settings):
-    app = await fast_app(make_settings())
+async def direct(telegram, backend, make_settings, clock):
+    app = await fast_app(make_settings(), clock=clock)
     bot = DirectBot(app, telegram)
     expires = app.clock.today() + timedelta(days=90)
     backend.add(RID, expires_on=expires, license_id="L-1")
@@ -367,11 +367,11 @@ async def test_hostile_titles_and_backend_strings_reach_agents_escaped(telegram,
 
 
 async def test_a_sample_of_the_corpus_through_long_polling(
-    telegram, backend, make_settings, db_path
+    telegram, backend, make_settings, clock, db_path
 ):
     """The same texts as JSON from getUpdates, through the inbox on disk: astral characters
     arrive as surrogate pairs, a lone surrogate (which Telegram never sends) stops nothing."""
-    bots = FastBots(make_settings)
+    bots = FastBots(make_settings, clock=clock)
     bot = await bots.start()
     try:
         expires = bot.app.clock.today() + timedelta(days=90)

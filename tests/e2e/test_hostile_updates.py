@@ -58,8 +58,8 @@ COMMANDS = [
 
 
 @pytest.fixture
-async def direct(telegram, backend, make_settings):
-    bot = DirectBot(await fast_app(make_settings()), telegram)
+async def direct(telegram, backend, make_settings, clock):
+    bot = DirectBot(await fast_app(make_settings(), clock=clock), telegram)
     backend.add(RID, expires_on=bot.app.clock.today() + timedelta(days=40))
     yield bot
     await bot.close()

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from tests import factories as f
+from tests.support.agents_chat import alerts_in, wait_alerts
 from tests.support.bots import QUICK_BACKEND, FastBots
 from tests.support.disk import eventually, rows
+from tests.support.processes import START_TIMEOUT, process_env, spawn_bot
 from tests.support.widget import widget_text
 
-ROOT = Path(__file__).resolve().parent.parent
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
 API_TOKEN = "backend-secret-token"  # conftest's backend accepts this one
 SUPPORT_CHAT = -1009999999999
@@ -56,7 +55,7 @@ async def test_logs_and_messages_never_show_the_tokens(
             description="Bad Request: can't parse entities: boom",
         )
         telegram.send_text(chat, alice, widget_text(RID, expires))  # the answer fails: a traceback
-        await telegram.wait_sent(SUPPORT_CHAT, 1)
+        await wait_alerts(telegram, SUPPORT_CHAT, 1)
         telegram.send_text(chat, alice, "/help")
         await telegram.wait_for(lambda: len(telegram.sent_to(chat["id"])) >= 2)
         backend.set_down(503)  # the circuit opens: warnings, an alert
@@ -74,35 +73,22 @@ async def test_logs_and_messages_never_show_the_tokens(
     assert leaks("\n".join(shown), secrets) == []
 
 
-def process_env(telegram, backend, db_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "LICENSE_API_URL")}
-    env.update(
-        PYTHONPATH=str(ROOT),
-        BOT_TOKEN=telegram.token,
-        TELEGRAM_API_URL=telegram.url,
-        LICENSE_API_URL=backend.url,
-        LICENSE_API_TOKEN=API_TOKEN,
-        DATABASE_PATH=str(db_path),
-        SUPPORT_CHAT_ID=str(SUPPORT_CHAT),
-        LOG_LEVEL="DEBUG",
-    )
-    env.update(extra)
-    return env
+def bot_env(telegram, backend, db_path: Path, **extra: str) -> dict[str, str]:
+    values = {
+        "BOT_TOKEN": telegram.token,
+        "TELEGRAM_API_URL": telegram.url,
+        "LICENSE_API_URL": backend.url,
+        "LICENSE_API_TOKEN": API_TOKEN,
+        "DATABASE_PATH": str(db_path),
+        "SUPPORT_CHAT_ID": str(SUPPORT_CHAT),
+        "LOG_LEVEL": "DEBUG",
+    }
+    return process_env(**{**values, **extra})
 
 
 async def run(env: dict[str, str], cwd: Path, *args: str, stdin: bytes = b"") -> tuple[int, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        env=env,
-        cwd=cwd,
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=30)
+    proc = await spawn_bot(env, cwd, *args, stdin=True)
+    out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=START_TIMEOUT)
     assert proc.returncode is not None
     return proc.returncode, out.decode() + err.decode()
 
@@ -111,19 +97,11 @@ async def test_the_process_stderr_never_shows_the_tokens(telegram, backend, tmp_
     db_path = tmp_path / "data" / "bot.sqlite3"
     backend.fault("401")  # errors logged with the backend's answer; the token must not be
     telegram.fail_get_updates_network(1)
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        env=process_env(telegram, backend, db_path),
-        cwd=tmp_path,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    proc = await spawn_bot(bot_env(telegram, backend, db_path), tmp_path)
     alice = f.user("Alice")
     chat = f.private_chat(alice)
     telegram.send_text(chat, alice, f"Request ID: {RID}")
-    await telegram.wait_for(lambda: telegram.sent_to(SUPPORT_CHAT), timeout=30)
+    await telegram.wait_for(lambda: alerts_in(telegram, SUPPORT_CHAT), timeout=START_TIMEOUT)
     await telegram.wait_for(lambda: telegram.sent_to(chat["id"]), timeout=10)
     proc.send_signal(signal.SIGTERM)
     out, err = await asyncio.wait_for(proc.communicate(), timeout=15)
@@ -142,7 +120,7 @@ async def test_the_process_stderr_never_shows_the_tokens(telegram, backend, tmp_
     ],
 )
 async def test_a_bad_secret_setting_is_named_not_shown(telegram, backend, tmp_path, name, value):
-    env = process_env(telegram, backend, tmp_path / "db.sqlite3", **{name: value})
+    env = bot_env(telegram, backend, tmp_path / "db.sqlite3", **{name: value})
     code, output = await run(env, tmp_path)
     assert code == 2
     assert output.strip().splitlines() == [output.strip()]
@@ -152,7 +130,7 @@ async def test_a_bad_secret_setting_is_named_not_shown(telegram, backend, tmp_pa
 
 async def test_check_command_reports_a_rejected_token_without_it(telegram, backend, tmp_path):
     backend.fault("401")
-    env = process_env(telegram, backend, tmp_path / "db.sqlite3")
+    env = bot_env(telegram, backend, tmp_path / "db.sqlite3")
     code, output = await run(env, tmp_path, "check", stdin=f"Request ID: {RID}".encode())
     assert code == 1 and "misconfigured" in output and "HTTP 401" in output
     assert leaks(output, secrets_of(telegram)) == []

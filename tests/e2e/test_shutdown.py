@@ -8,12 +8,12 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from tests import factories as f
-from tests.e2e.test_process import bot_env, spawn
 from tests.support.disk import rows
+from tests.support.processes import bot_env, spawn_bot
 from tests.support.widget import widget_text
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
@@ -32,22 +32,26 @@ async def read_until(stream: asyncio.StreamReader, needle: str, lines: list[str]
                 return
 
 
-async def held_paste(telegram, backend, tmp_path, **env: str) -> tuple[Any, dict[str, Any], Any]:
+async def held_paste(
+    telegram, backend, clock, tmp_path, **env: str
+) -> tuple[Any, dict[str, Any], Any]:
     """A bot process whose one paste waits on the backend; returns (process, chat, db)."""
     db_path = tmp_path / "data" / "bot.sqlite3"
-    backend.add(RID, expires_on=date.today() + timedelta(days=90))
+    backend.add(RID, expires_on=clock.today() + timedelta(days=90))
     backend.fault("hold", request_id=RID)
-    proc = await spawn(bot_env(telegram, backend, db_path, **env), tmp_path)
+    proc = await spawn_bot(bot_env(telegram, backend, db_path, clock, **env), tmp_path)
     alice = f.user("Alice")
     chat = f.private_chat(alice)
-    telegram.send_text(chat, alice, widget_text(RID, date.today() + timedelta(days=90)))
+    telegram.send_text(chat, alice, widget_text(RID, clock.today() + timedelta(days=90)))
     await backend.wait_calls(RID, 1, timeout=30)
     return proc, chat, db_path
 
 
-async def test_sigterm_finishes_the_running_paste_and_logs_json_lines(telegram, backend, tmp_path):
+async def test_sigterm_finishes_the_running_paste_and_logs_json_lines(
+    telegram, backend, clock, tmp_path
+):
     proc, chat, db_path = await held_paste(
-        telegram, backend, tmp_path, LOG_FORMAT="json", WEBHOOK_SECRET=WEBHOOK_SECRET
+        telegram, backend, clock, tmp_path, LOG_FORMAT="json", WEBHOOK_SECRET=WEBHOOK_SECRET
     )
     assert proc.stderr is not None
     lines: list[str] = []
@@ -75,9 +79,9 @@ async def test_sigterm_finishes_the_running_paste_and_logs_json_lines(telegram, 
 
 
 async def test_second_sigterm_forces_exit_and_leaves_the_update_on_disk(
-    telegram, backend, tmp_path
+    telegram, backend, clock, tmp_path
 ):
-    proc, chat, db_path = await held_paste(telegram, backend, tmp_path)
+    proc, chat, db_path = await held_paste(telegram, backend, clock, tmp_path)
     assert proc.stderr is not None
     lines: list[str] = []
     proc.send_signal(signal.SIGTERM)

@@ -16,8 +16,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from bot.config import SettingsError
 from bot.transport.startup import backoff, wait_for_telegram
 from tests import factories as f
-from tests.e2e.test_process import bot_env, spawn
 from tests.fakes.telegram_api import FakeTelegram
+from tests.support.processes import bot_env, spawn_bot
 
 RETRY_LINE = "Telegram is unreachable"
 
@@ -55,11 +55,13 @@ class Lines:
         return found
 
 
-async def test_waits_for_telegram_then_comes_up_and_stops_on_sigterm(backend, tmp_path: Path):
+async def test_waits_for_telegram_then_comes_up_and_stops_on_sigterm(
+    backend, clock, tmp_path: Path
+):
     port = free_port()
     telegram = FakeTelegram(port=port)
     telegram.url = f"http://127.0.0.1:{port}"  # where it will listen; nothing does yet
-    proc = await spawn(bot_env(telegram, backend, tmp_path / "bot.sqlite3"), tmp_path)
+    proc = await spawn_bot(bot_env(telegram, backend, tmp_path / "bot.sqlite3", clock), tmp_path)
     assert proc.stderr is not None
     err = Lines(proc.stderr)
     try:
@@ -92,10 +94,10 @@ async def test_waits_for_telegram_then_comes_up_and_stops_on_sigterm(backend, tm
     assert all(line.count(RETRY_LINE) == 1 for line in err.matching(RETRY_LINE))
 
 
-async def test_sigterm_while_waiting_stops_cleanly(backend, tmp_path: Path):
+async def test_sigterm_while_waiting_stops_cleanly(backend, clock, tmp_path: Path):
     telegram = FakeTelegram()
     telegram.url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    proc = await spawn(bot_env(telegram, backend, tmp_path / "bot.sqlite3"), tmp_path)
+    proc = await spawn_bot(bot_env(telegram, backend, tmp_path / "bot.sqlite3", clock), tmp_path)
     assert proc.stderr is not None
     err = Lines(proc.stderr)
     try:

@@ -4,7 +4,7 @@ It speaks the contract of ../shared/DESIGN.md («The license backend contract»)
 told to misbehave. Typical use::
 
     async with FakeLicenseBackend(token="secret") as fake:
-        fake.add(rid, expires_on=date.today() + timedelta(days=30))
+        fake.add(rid, expires_on=clock.today() + timedelta(days=30))
         backend = LicenseBackend(fake.url, "secret")
         ...
         fake.fault("503", times=1)            # the next request gets a 503

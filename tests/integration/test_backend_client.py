@@ -7,7 +7,7 @@ import logging
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from bot.licensing.backend import MAX_RETRY_AFTER, LicenseBackend, parse_retry_after
 from bot.licensing.models import Found, LicenseCheck, Misconfigured, NotFound, Unavailable
 from tests.fakes.license_backend import FakeLicenseBackend
+from tests.support.clocks import DEFAULT_DAY, DEFAULT_START
 
 TOKEN = "tok-Zq9SECRETvalue-42"
 
@@ -72,7 +73,7 @@ async def check_once(url: str, request_id: str, **kwargs: Any) -> object:
 
 
 async def test_full_body_is_parsed(fake: FakeLicenseBackend, rid: str) -> None:
-    ends = date.today() + timedelta(days=30)
+    ends = DEFAULT_DAY + timedelta(days=30)
     fake.add(
         rid,
         expires_on=ends,
@@ -95,7 +96,7 @@ async def test_full_body_is_parsed(fake: FakeLicenseBackend, rid: str) -> None:
         checked_at=datetime.fromisoformat("2025-06-01T10:15:00+03:00"),
         renew_url="https://example.ru/renew/L-1042",
     )
-    assert check.is_supported(date.today())
+    assert check.is_supported(DEFAULT_DAY)
 
 
 async def test_extra_and_missing_fields(fake: FakeLicenseBackend, rid: str) -> None:
@@ -669,6 +670,6 @@ def test_parse_retry_after(value: str | None, expected: float | None) -> None:
 
 
 def test_parse_retry_after_http_date() -> None:
-    now = datetime.now(UTC)
+    now = DEFAULT_START.astimezone(UTC)
     header = format_datetime(now + timedelta(seconds=90), usegmt=True)
-    assert parse_retry_after(header, now=now.replace(microsecond=0)) == 90.0
+    assert parse_retry_after(header, now=now) == 90.0

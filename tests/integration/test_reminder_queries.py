@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -11,6 +11,7 @@ from bot.licensing.models import LicenseCheck
 from storage.db import Database
 from storage.reminders import CHATS_TO_REFRESH_SQL, DUE_LICENSES_SQL
 from storage.repository import Repository
+from tests.support.clocks import DEFAULT_DAY, DEFAULT_START
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ async def test_due_and_refresh_queries_search_their_indexes(repo):
 
 
 async def test_due_licenses_come_in_pages_soonest_first_active_chats_only(repo):
-    today = date.today()
+    today = DEFAULT_DAY
     for chat_id in range(1, 8):
         await repo.upsert_chat(chat_id, "private", None)
         check = LicenseCheck(
@@ -48,7 +49,7 @@ async def test_due_licenses_come_in_pages_soonest_first_active_chats_only(repo):
             expires_on=today + timedelta(days=3),
         )
         await repo.record_found(
-            chat_id, check, None, None, datetime.now(UTC), next_check_at=float(100 - chat_id)
+            chat_id, check, None, None, DEFAULT_START, next_check_at=float(100 - chat_id)
         )
     await repo.set_chat_active(7, False)
     page = await repo.due_licenses(now=100.0, limit=3)
@@ -63,7 +64,7 @@ async def test_due_licenses_come_in_pages_soonest_first_active_chats_only(repo):
 
 async def test_reminder_claimed_once_per_term_and_kind(repo):
     await repo.upsert_chat(1, "private", None)
-    end = date.today()
+    end = DEFAULT_DAY
     assert await repo.claim_reminder(1, "L-1", end, "before_3") is True
     assert await repo.claim_reminder(1, "L-1", end, "before_3") is False
     assert await repo.claim_reminder(1, "L-1", end + timedelta(days=365), "before_3") is True

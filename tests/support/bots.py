@@ -20,15 +20,30 @@ from bot.config import Settings
 from bot.outbound.throttle import FloodLimits
 from bot.transport.app import BotApp, build_app
 from tests.fakes.telegram_api import FakeTelegram
+from tests.support.clocks import fixed_clock
 
 AGENT_ID = 900001
+
+
+def without_close_grace(app: BotApp) -> BotApp:
+    """aiogram's session waits 250 ms after closing, for SSL connections to finish; the fake
+    Telegram speaks plain HTTP on loopback, so a test's bot closes without that wait."""
+    session = app.bot.session
+
+    async def close() -> None:
+        client = getattr(session, "_session", None)  # aiogram's aiohttp ClientSession
+        if client is not None and not client.closed:
+            await client.close()
+
+    session.close = close  # type: ignore[method-assign]  # test-only: no SSL to wait for
+    return app
 
 
 class RunningBot:
     """The real bot app long-polling the fake Telegram in a background task."""
 
     def __init__(self, app: BotApp) -> None:
-        self.app = app
+        self.app = without_close_grace(app)
         self.stop_event = asyncio.Event()
         self.task = asyncio.create_task(app.run(self.stop_event))
 
@@ -37,6 +52,9 @@ class RunningBot:
         await asyncio.wait_for(self.task, timeout=15)
 
 
+# Telegram's flood limits for `start_bot`: the same limits 20 times faster, so that two
+# messages to one chat are 55 ms apart, not 1.1 s (tests/e2e/test_flood.py keeps the real ones).
+QUICK_FLOOD_SCALE = 0.05
 # Short enough for a test to see a timeout, a drip and a circuit that opens and closes.
 QUICK_BACKEND = {"timeout": 0.3, "connect_timeout": 0.3, "open_seconds": 0.5}
 
@@ -51,7 +69,7 @@ class NoFloodLimits(FloodLimits):
 async def fast_app(
     settings: Settings,
     *,
-    clock: Clock | None = None,
+    clock: Clock,
     backend_options: dict[str, float] | None = None,
 ) -> BotApp:
     return await build_app(
@@ -68,8 +86,11 @@ async def fast_app(
 class FastBots:
     """Starts real bots (long polling) and stops them all at the end of a test."""
 
-    def __init__(self, make_settings: Callable[..., Settings]) -> None:
+    def __init__(
+        self, make_settings: Callable[..., Settings], *, clock: Clock | None = None
+    ) -> None:
         self.make_settings = make_settings
+        self.clock = clock or fixed_clock()  # one clock for every bot of the test
         self.running: list[RunningBot] = []
 
     async def start(
@@ -80,7 +101,9 @@ class FastBots:
         **overrides: Any,
     ) -> RunningBot:
         app = await fast_app(
-            self.make_settings(**overrides), clock=clock, backend_options=backend_options
+            self.make_settings(**overrides),
+            clock=clock or self.clock,
+            backend_options=backend_options,
         )
         app.polling.retry_base = 0.05
         bot = RunningBot(app)
@@ -99,7 +122,7 @@ class DirectBot:
     """The real Dispatcher fed update by update; its Bot talks to the fake Telegram."""
 
     def __init__(self, app: BotApp, telegram: FakeTelegram) -> None:
-        self.app = app
+        self.app = without_close_grace(app)
         self.telegram = telegram
 
     def update(self, raw: dict[str, Any]) -> Update:

@@ -14,6 +14,7 @@ from storage.records import ChatRecord
 from tests.fakes.telegram_html import parse_html
 
 TODAY = date(2030, 1, 15)
+CHECKED = datetime(2030, 1, 15, 9, tzinfo=UTC)
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
 
 
@@ -25,7 +26,7 @@ def holding(i: int) -> tuple[StoredLicense, ChatRecord]:
         expires_on=TODAY + timedelta(days=i),
         module_name=f"Модуль <{i}> & «ко»",
     )
-    stored = StoredLicense(-100 - i, check, datetime.now(UTC), None, None, None)
+    stored = StoredLicense(-100 - i, check, CHECKED, None, None, None)
     return stored, ChatRecord(-100 - i, "supergroup", f"Магазин <b>{i}</b>", True, 5, False)
 
 

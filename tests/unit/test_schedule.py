@@ -12,7 +12,7 @@ from bot.licensing.schedule import current_stage, next_check_at, thresholds
 
 TZ = ZoneInfo("Europe/Moscow")
 DAYS = (14, 3, 1)
-NOW = datetime.combine(datetime.now(TZ).date(), time(12, 0), tzinfo=TZ)
+NOW = datetime(2030, 3, 12, 12, 0, tzinfo=TZ)  # any moment after 10:00 local time
 TODAY = NOW.date()
 
 

@@ -1,0 +1,155 @@
+"""Telegram's flood limits and 429 handling, on a virtual clock: minutes of sends in no time."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from typing import Any
+
+import pytest
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import GetUpdates, SendMessage
+
+from bot.outbound.throttle import FloodControlMiddleware, FloodLimits
+from tests.support.virtual_time import run_virtual
+
+GROUP = -1001234567890
+
+
+def most_in_window(times: list[float], window: float) -> int:
+    """The largest number of events inside any half-open window of `window` seconds."""
+    times = sorted(times)
+    best, start = 0, 0
+    for end, moment in enumerate(times):
+        while moment - times[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+async def send_times(limits: FloodLimits, sends: list[tuple[str, int | None]]) -> list[float]:
+    """Acquire for every (method, chat) at once, as concurrent senders would; when each went."""
+    loop = asyncio.get_running_loop()
+
+    async def one(method: str, chat: int | None) -> float:
+        await limits.acquire(method, chat)
+        return loop.time()
+
+    return list(await asyncio.gather(*(one(m, c) for m, c in sends)))
+
+
+def test_one_chat_gets_a_message_at_most_every_1_1_seconds() -> None:
+    times = sorted(run_virtual(send_times(FloodLimits(), [("sendMessage", 42)] * 6)))
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    assert times[0] == pytest.approx(0.0, abs=1e-3)
+    assert all(gap >= 1.1 for gap in gaps), gaps
+    assert times[-1] == pytest.approx(5 * 1.1, abs=1e-3)
+
+
+def test_global_limit_is_28_a_second_after_a_burst_of_10() -> None:
+    sends = [("sendMessage", 1000 + i) for i in range(200)]  # 200 private chats
+    times = run_virtual(send_times(FloodLimits(), sends))
+    assert sorted(times)[9] < 1e-3  # the bucket's capacity goes at once
+    assert most_in_window(times, 1.0) <= 28
+    assert max(times) == pytest.approx((200 - 10) / 18, rel=0.01)  # then 18 a second
+
+
+def test_a_group_gets_at_most_19_a_minute() -> None:
+    times = run_virtual(send_times(FloodLimits(), [("sendMessage", GROUP)] * 40))
+    assert most_in_window(times, 60.0) <= 19
+    assert most_in_window(times, 1.0) == 1  # and the per-chat interval holds in groups too
+    assert max(times) == pytest.approx((40 - 5) * 22 / 5, rel=0.01)
+
+
+def test_edits_and_pins_count_globally_but_not_per_chat() -> None:
+    sends = [("editMessageText", 42), ("pinChatMessage", 42), ("editMessageText", 42)]
+    assert max(run_virtual(send_times(FloodLimits(), sends))) < 1e-3
+
+
+def test_reads_are_never_held_back() -> None:
+    limits = FloodLimits()
+    busy = [("sendMessage", 1000 + i) for i in range(50)]
+
+    async def scenario() -> list[float]:
+        await send_times(limits, busy)  # the global bucket is full now
+        return await send_times(limits, [("getUpdates", None), ("getChat", 42)] * 5)
+
+    reads = run_virtual(scenario())
+    assert max(reads) - min(reads) < 1e-3  # nothing waited
+
+
+def test_time_scale_shrinks_every_period_alike() -> None:
+    scale = 0.05
+    chat = run_virtual(send_times(FloodLimits(time_scale=scale), [("sendMessage", 42)] * 3))
+    assert max(chat) == pytest.approx(2 * 1.1 * scale, abs=1e-3)
+    group = run_virtual(send_times(FloodLimits(time_scale=scale), [("sendMessage", GROUP)] * 7))
+    assert most_in_window(group, 60 * scale) <= 19
+    assert max(group) == pytest.approx(2 * 22 / 5 * scale, abs=1e-3)
+
+
+def test_many_chats_are_remembered_up_to_a_bound() -> None:
+    limits = FloodLimits(max_chats=3)
+    run_virtual(send_times(limits, [("sendMessage", -i) for i in range(1, 6)]))
+    assert len(limits._groups) == 3 and len(limits._next_send) == 3
+
+
+class FlakyTelegram:
+    """make_request for the middleware: answers 429 `refusals` times, then succeeds."""
+
+    def __init__(self, refusals: int, retry_after: int) -> None:
+        self.refusals = refusals
+        self.retry_after = retry_after
+        self.calls: list[float] = []
+
+    async def __call__(self, bot: Any, method: Any) -> str:
+        self.calls.append(asyncio.get_running_loop().time())
+        if len(self.calls) <= self.refusals:
+            raise TelegramRetryAfter(
+                method=method, message="Too Many Requests", retry_after=self.retry_after
+            )
+        return "sent"
+
+
+def call_middleware(telegram: FlakyTelegram, method: Any, **options: Any) -> str:
+    middleware = FloodControlMiddleware(FloodLimits(), **options)
+    return run_virtual(middleware(telegram, None, method))  # type: ignore[arg-type]  # fakes
+
+
+def test_429_is_waited_out_then_the_request_is_retried() -> None:
+    telegram = FlakyTelegram(refusals=2, retry_after=7)
+    assert call_middleware(telegram, SendMessage(chat_id=42, text="hi")) == "sent"
+    assert telegram.calls == pytest.approx([0.0, 7.0, 14.0], abs=1e-3)
+
+
+def test_429_gives_up_after_max_retries() -> None:
+    telegram = FlakyTelegram(refusals=10, retry_after=1)
+    with pytest.raises(TelegramRetryAfter):
+        call_middleware(telegram, GetUpdates(), max_retries=3)
+    assert len(telegram.calls) == 4
+
+
+class SlowTelegram:
+    """make_request for the middleware: each request takes `seconds` to come back."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.started: list[float] = []
+
+    async def __call__(self, bot: Any, method: Any) -> str:
+        self.started.append(asyncio.get_running_loop().time())
+        await asyncio.sleep(self.seconds)
+        return "sent"
+
+
+def test_the_chat_interval_counts_from_the_end_of_a_slow_request() -> None:
+    """Telegram may receive a delayed request late: the next one waits a full interval
+    after the answer, so the gap Telegram sees is never shorter than 1.1 s."""
+    telegram = SlowTelegram(seconds=0.5)
+    middleware = FloodControlMiddleware(FloodLimits())
+
+    async def two_sends() -> None:
+        for text in ("one", "two"):
+            await middleware(telegram, None, SendMessage(chat_id=42, text=text))  # type: ignore[arg-type]  # fakes
+
+    run_virtual(two_sends())
+    assert telegram.started == pytest.approx([0.0, 0.5 + 1.1], abs=1e-3)
