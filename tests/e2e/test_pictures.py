@@ -2,7 +2,8 @@
 
 Tests marked «real engine» run the real worker (rapidocr, 2–8 s a picture on a loaded
 2-core machine); the others use a stand-in worker that speaks the same protocol and reads
-its answer from the «picture» bytes (`id:<uuid>`, `none`, `die-once:<uuid>`), so bursts,
+its answer from the «picture» bytes (`id:<uuid>`, `none`, `die-once:<uuid>`,
+`hang-once:<uuid>`), so bursts,
 groups and crashes are quick and certain.
 """
 
@@ -36,9 +37,13 @@ out = sys.stdout.buffer
 out.write(encode_json({"ready": True, "peak_rss_kb": 1})); out.flush()
 while (data := read_frame(sys.stdin.buffer)) is not None:
     word, _, rid = data.decode().partition(":")
-    if word == "die-once" and not os.path.exists(sys.argv[1]):
+    first = word.endswith("-once") and not os.path.exists(sys.argv[1])
+    if first:
         open(sys.argv[1], "w").close()
+    if first and word == "die-once":
         os._exit(3)
+    if first and word == "hang-once":
+        time.sleep(60)
     time.sleep(float(sys.argv[2]))
     ids = [{"id": rid, "near_label": True}] if rid else []
     outcome = {"kind": "ids" if ids else "no_id", "ids": ids}
@@ -214,3 +219,24 @@ async def test_ocr_off_pictures_get_the_help_as_before(telegram, backend, pictur
     assert "Скопировать информацию о лицензии" in help_answer.plain_text
     assert "Прочитано" not in help_answer.plain_text
     assert not telegram.calls_to("getFile")
+
+
+async def test_a_picture_read_when_the_bot_stops_is_answered_after_the_restart(
+    telegram, backend, picture_bot, db_path
+):
+    """Stand-in worker: the first read hangs; the bot stops (the update stays in the inbox),
+    and the next start reads it again and answers."""
+    bot = await picture_bot(stand_in=0.1)
+    backend.add(RID, expires_on=bot.app.clock.today() + timedelta(days=10), license_id="L-1")
+    alice = f.user("Alice")
+    chat = f.private_chat(alice)
+    telegram.send_photo(chat, alice, f"hang-once:{RID}".encode())
+    await telegram.wait_for(lambda: telegram.calls_to("download"), 10)
+    await bot.stop()
+    assert telegram.sent_to(chat["id"]) == []
+    assert rows(db_path, "SELECT COUNT(*) FROM inbox") == [(1,)]
+
+    await picture_bot(stand_in=0.1)
+    [answer] = await telegram.wait_sent(chat["id"], 1, 20)
+    assert f"Прочитано с картинки: Request ID {RID}" in answer.plain_text
+    await eventually(lambda: rows(db_path, "SELECT COUNT(*) FROM inbox") == [(0,)])
