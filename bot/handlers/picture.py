@@ -107,7 +107,8 @@ async def _download(bot: Bot, file_id: str) -> bytes | None:
         raise RuntimeError(f"Telegram gave no path for file {file_id}")
     stream = await bot.download_file(file.file_path)
     assert stream is not None  # no destination given: the bytes come back in memory
-    return stream.getvalue()
+    data: bytes = stream.read()
+    return data
 
 
 async def _addresses_bot(message: Message, bot: Bot) -> bool:

@@ -20,7 +20,7 @@ def picture_answer(results: list[CheckResult], today: date, capped: tuple[int, i
         )
         for result in results
     ]
-    checked = [r for r in results if not isinstance(r, NotFound)]
+    checked: list[CheckResult] = [r for r in results if not isinstance(r, NotFound)]
     if checked or capped is not None:
         parts.append(paste_answer(checked, today, capped=capped))
     for result in results:
