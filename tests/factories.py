@@ -179,7 +179,8 @@ def message(
         if found:
             msg["entities"] = found
     if caption is not None:
-        msg.setdefault("photo", [_photo_size()])
+        if "photo" not in extra and "document" not in extra:
+            msg["photo"] = [_photo_size()]
         msg["caption"] = caption
         found = auto_entities(caption, kind="caption") if entities is None else entities
         if found:
@@ -188,14 +189,33 @@ def message(
     return msg
 
 
-def _photo_size() -> dict[str, Any]:
+def _photo_size(width: int = 640, height: int = 480, file_size: int = 40_000) -> dict[str, Any]:
     uid = next(_file_ids)
     return {
         "file_id": f"AgACAgIAAxkBAAI{uid:08d}",
         "file_unique_id": f"AQAD{uid:08d}",
-        "width": 640,
-        "height": 480,
-        "file_size": 40_000,
+        "width": width,
+        "height": height,
+        "file_size": file_size,
+    }
+
+
+def photo_sizes(file_size: int, *, width: int = 1280, height: int = 960) -> list[dict[str, Any]]:
+    """A photo's `photo` field: a thumbnail first, the largest size (`file_size` bytes) last."""
+    return [_photo_size(90, 68, 1_200), _photo_size(width, height, file_size)]
+
+
+def image_document(
+    file_size: int, *, mime_type: str = "image/png", file_name: str = "screenshot.png"
+) -> dict[str, Any]:
+    """A picture sent as a file (no compression): the `document` field of a Message."""
+    uid = next(_file_ids)
+    return {
+        "file_id": f"BQACAgIAAxkBAAI{uid:08d}",
+        "file_unique_id": f"AgAD{uid:08d}",
+        "file_name": file_name,
+        "mime_type": mime_type,
+        "file_size": file_size,
     }
 
 

@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from bot.handlers import agents, common, errors, fallback, membership, paste
+from bot.handlers import agents, common, errors, fallback, membership, paste, picture
 
 
 def get_routers() -> list[Router]:
@@ -13,6 +13,7 @@ def get_routers() -> list[Router]:
         agents.get_router(),
         agents.get_refusal_router(),
         common.get_router(),
-        paste.get_router(),
+        paste.get_router(),  # a caption holding a Request ID wins over the picture
+        picture.get_router(),
         fallback.get_router(),
     ]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 
 from aiogram import Router
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyParameters
@@ -11,7 +14,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.handlers.filters import FromPerson, HasClaims, person_id
 from bot.handlers.quota import LookupQuota
-from bot.licensing.models import Claim, Found
+from bot.licensing.models import CheckResult, Claim, Found
 from bot.licensing.service import VerificationService
 from bot.outbound.status_board import StatusBoard
 from bot.transport.updates import chat_title
@@ -20,6 +23,66 @@ from bot.views.keyboards import renewal_keyboard
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
+
+# Renders the reply from the backend's results, today and (total, limit) when capped.
+Render = Callable[[list[CheckResult], date, tuple[int, int] | None], str]
+
+
+@dataclass(frozen=True)
+class ClaimContext:
+    """What serving a claim needs, whether it was pasted or read from a picture."""
+
+    settings: Settings
+    is_agent: bool
+    user_language: str
+    repo: Repository
+    service: VerificationService
+    board: StatusBoard
+    clock: Clock
+    quota: LookupQuota
+
+
+async def serve_claims(
+    message: Message, claims: list[Claim], ctx: ClaimContext, render: Render
+) -> None:
+    """Quota, chat row, language, backend check (pending on disk first), reply, pin, ack."""
+    limit = ctx.settings.max_claims_per_message
+    capped = (len(claims), limit) if len(claims) > limit else None
+    claims = claims[:limit]
+    chat_id = message.chat.id
+    user_id = person_id(message)
+    request_ids = [claim.request_id for claim in claims]
+    quota = ctx.quota
+    if not ctx.is_agent:
+        if quota.repeated(chat_id, request_ids):
+            # One answer covers a burst of the same paste; the status is still put right
+            # (re-sent and re-pinned if it was deleted), which is often why it came again.
+            logger.info("chat %s: the same Request IDs again at once; not checked again", chat_id)
+            await ctx.board.refresh(chat_id)
+            return
+        if not quota.take(chat_id, user_id, len(claims)):
+            logger.info("chat %s, user %s: look-up limit reached", chat_id, user_id)
+            if quota.tell_limited(chat_id):
+                await reply(message, rate_limited())
+            return
+    try:
+        await ctx.repo.upsert_chat(chat_id, message.chat.type, chat_title(message.chat))
+        # A group keeps the language of whoever first shared a license there.
+        await ctx.repo.adopt_chat_language(chat_id, ctx.user_language)
+        outcomes = await ctx.service.verify(chat_id, claims, user_id, message.message_id)
+        today = ctx.clock.today()
+        checks = [o.check for o in outcomes if isinstance(o, Found)]
+        await reply(message, render(outcomes, today, capped), renewal_keyboard(checks, today))
+    except Exception:
+        quota.forget(chat_id, request_ids)  # not answered: the same paste may come again
+        raise
+    if checks:
+        await ctx.board.refresh(chat_id)
+    await ctx.service.acknowledge(chat_id, outcomes)
+
+
+def _paste_render(results: list[CheckResult], today: date, capped: tuple[int, int] | None) -> str:
+    return paste_answer(results, today, capped=capped)
 
 
 async def on_paste(
@@ -35,40 +98,8 @@ async def on_paste(
     quota: LookupQuota,
 ) -> None:
     """Receives a message whose text or caption holds one or more Request IDs."""
-    limit = settings.max_claims_per_message
-    capped = (len(claims), limit) if len(claims) > limit else None
-    claims = claims[:limit]
-    chat_id = message.chat.id
-    user_id = person_id(message)
-    request_ids = [claim.request_id for claim in claims]
-    if not is_agent:
-        if quota.repeated(chat_id, request_ids):
-            # One answer covers a burst of the same paste; the status is still put right
-            # (re-sent and re-pinned if it was deleted), which is often why it came again.
-            logger.info("chat %s: the same Request IDs again at once; not checked again", chat_id)
-            await board.refresh(chat_id)
-            return
-        if not quota.take(chat_id, user_id, len(claims)):
-            logger.info("chat %s, user %s: look-up limit reached", chat_id, user_id)
-            if quota.tell_limited(chat_id):
-                await reply(message, rate_limited())
-            return
-    try:
-        await repo.upsert_chat(chat_id, message.chat.type, chat_title(message.chat))
-        # A group keeps the language of whoever first shared a license there.
-        await repo.adopt_chat_language(chat_id, user_language)
-        outcomes = await service.verify(chat_id, claims, user_id, message.message_id)
-        today = clock.today()
-        checks = [o.check for o in outcomes if isinstance(o, Found)]
-        await reply(
-            message, paste_answer(outcomes, today, capped=capped), renewal_keyboard(checks, today)
-        )
-    except Exception:
-        quota.forget(chat_id, request_ids)  # not answered: the same paste may come again
-        raise
-    if checks:
-        await board.refresh(chat_id)
-    await service.acknowledge(chat_id, outcomes)
+    ctx = ClaimContext(settings, is_agent, user_language, repo, service, board, clock, quota)
+    await serve_claims(message, claims, ctx, _paste_render)
 
 
 async def reply(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:

@@ -28,6 +28,7 @@ from bot.licensing.retry import RetryWorker
 from bot.licensing.service import VerificationService
 from bot.metrics import Metrics, UpdateCounter
 from bot.observe import CountedReminderSender, ObservedVerification
+from bot.ocr.reader import OcrReader
 from bot.outbound.alerts import OperatorAlerts
 from bot.outbound.announce import Announcer
 from bot.outbound.delivery import Delivery
@@ -86,6 +87,7 @@ class BotApp:
     scheduler: ReminderScheduler
     metrics: Metrics
     servers: Servers
+    ocr: OcrReader | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll (or serve the webhook) until `stop` is set; then finish what runs, close all."""
@@ -125,7 +127,11 @@ async def on_startup(bot: Bot, i18n: Translator) -> None:
         logger.warning("could not set the command menu: %s", exc)
 
 
-async def on_shutdown(bot: Bot, backend: LicenseBackend, db: Database) -> None:
+async def on_shutdown(
+    bot: Bot, backend: LicenseBackend, db: Database, ocr_reader: OcrReader | None
+) -> None:
+    if ocr_reader is not None:
+        await ocr_reader.close()  # the worker process ends with the bot
     await backend.aclose()
     await db.close()
     await bot.session.close()
@@ -140,8 +146,10 @@ async def build_app(
     scheduler_interval: float = 60.0,
     flood_limits: FloodLimits | None = None,
     backend_options: dict[str, Any] | None = None,
+    ocr_options: dict[str, Any] | None = None,
 ) -> BotApp:
-    """`flood_limits` and `backend_options` (LicenseBackend timeouts, breaker) are for tests."""
+    """`flood_limits`, `backend_options` (LicenseBackend timeouts, breaker) and `ocr_options`
+    (OcrReader: worker command, timeouts) are for tests."""
     clock = clock or Clock(settings.tz)
     i18n = Translator()  # a broken catalog stops the start here
     metrics = Metrics()
@@ -174,6 +182,8 @@ async def build_app(
         retry_base=retry_base,
     )
     board = StatusBoard(bot, repo, clock, delivery, languages)
+    # The worker process itself starts with the first picture and stops when idle.
+    ocr_reader = OcrReader(**(ocr_options or {})) if settings.ocr else None
     dp = Dispatcher(
         i18n=i18n,
         settings=settings,
@@ -185,6 +195,7 @@ async def build_app(
         board=board,
         delivery=delivery,
         quota=LookupQuota.from_settings(settings, clock),
+        ocr_reader=ocr_reader,
     )
     dp.update.outer_middleware(UpdateCounter(metrics))
     dp.update.outer_middleware(AgentFlagMiddleware())
@@ -224,4 +235,5 @@ async def build_app(
         scheduler,
         metrics,
         servers,
+        ocr_reader,
     )

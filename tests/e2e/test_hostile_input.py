@@ -280,7 +280,9 @@ def check_case(telegram, case: Case) -> None:
 
 @pytest.fixture
 async def direct(telegram, backend, make_settings, clock):
-    app = await fast_app(make_settings(), clock=clock)
+    # The captions ride on photos that have no file behind them: reading pictures is
+    # tests/e2e/test_pictures.py's business, here only the text counts.
+    app = await fast_app(make_settings(ocr=False), clock=clock)
     bot = DirectBot(app, telegram)
     expires = app.clock.today() + timedelta(days=90)
     backend.add(RID, expires_on=expires, license_id="L-1")

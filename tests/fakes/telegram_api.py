@@ -110,6 +110,7 @@ class FakeTelegram(TelegramState):
         self._closing = False
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._download)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         self._runner = web.AppRunner(
             app, access_log=None, handler_cancellation=True, shutdown_timeout=1.0
@@ -153,6 +154,16 @@ class FakeTelegram(TelegramState):
         return web.json_response(
             {"ok": False, "error_code": 404, "description": "Not Found"}, status=404
         )
+
+    async def _download(self, request: web.Request) -> web.StreamResponse:
+        """GET /file/bot<token>/<file_path>: the bytes of a file getFile described."""
+        path = request.match_info["path"]
+        self.calls.append(ApiCall("download", {"file_path": path}, time.monotonic(), ok=True))
+        self._notify()
+        file_id = self.file_paths.get(path)
+        if request.match_info["token"] != self.token or file_id is None:
+            return await self._not_found(request)
+        return web.Response(body=self.files[file_id], content_type="application/octet-stream")
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.token:
@@ -348,6 +359,35 @@ class FakeTelegram(TelegramState):
         msg = factories.message(state.chat, user, text, **extra)
         self._deliver("message", msg)
         return msg
+
+    def send_photo(
+        self,
+        chat: dict[str, Any],
+        user: dict[str, Any],
+        data: bytes,
+        *,
+        caption: str | None = None,
+        as_file: str | None = None,
+        file_size: int | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """A user sends a picture: a photo, or with `as_file` (a mime type) an image file.
+
+        The bytes are served by getFile and the file route; `file_size` overrides the size
+        Telegram states in the message (e.g. one over 20 MB); extra as for send_text
+        (media_group_id for an album, reply_to_message...).
+        """
+        size = len(data) if file_size is None else file_size
+        if as_file is None:
+            sizes = factories.photo_sizes(size)
+            file_id = sizes[-1]["file_id"]
+            extra["photo"] = sizes
+        else:
+            document = factories.image_document(size, mime_type=as_file)
+            file_id = document["file_id"]
+            extra["document"] = document
+        self.files[file_id] = data
+        return self.send_text(chat, user, None, caption=caption, **extra)
 
     def edit_text(
         self, chat: dict[str, Any], user: dict[str, Any], message_id: int, text: str

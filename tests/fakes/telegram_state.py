@@ -18,6 +18,7 @@ from tests import factories
 from tests.fakes.telegram_html import HtmlParseError, ParsedText, parse_html, strip_text
 
 MAX_TEXT_LENGTH = 4096
+MAX_DOWNLOAD = 20 * 1024 * 1024  # getFile refuses bigger files ("file is too big")
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
@@ -199,6 +200,8 @@ class TelegramState:
         self.pinned: dict[int, int | None] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.files: dict[str, bytes] = {}  # file_id -> what users uploaded
+        self.file_paths: dict[str, str] = {}  # file_path (from getFile) -> file_id
         self._open_queries: set[str] = set()
         self._methods: dict[str, Callable[[dict[str, Any]], Any]] = {
             name.removeprefix("_api_").lower(): getattr(self, name)
@@ -446,6 +449,24 @@ class TelegramState:
         state = self._chat(params, create=False)
         member = self._bot_member(state)
         return [member] if member["status"] == "administrator" else []
+
+    def _api_getFile(self, params: dict[str, Any]) -> Any:
+        file_id = str(params.get("file_id") or "")
+        data = self.files.get(file_id)
+        if data is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if len(data) > MAX_DOWNLOAD:
+            raise ApiError(400, "Bad Request: file is too big")
+        folder = "photos" if file_id.startswith("Ag") else "documents"
+        path = f"{folder}/file_{len(self.file_paths)}.bin"
+        self.file_paths[path] = file_id
+        unique = "U" + file_id[-8:]
+        return {
+            "file_id": file_id,
+            "file_unique_id": unique,
+            "file_size": len(data),
+            "file_path": path,
+        }
 
     def _api_sendChatAction(self, params: dict[str, Any]) -> Any:
         self._chat(params)
