@@ -1,6 +1,7 @@
 """Sends what the reminder scheduler (bot.licensing.reminders) decided: reminders, renewals,
 the daily status refresh and the agents' digest, each in the chat's language. Flood limits
-are kept by the session middleware (bot.outbound.throttle)."""
+are kept by the session middleware (bot.outbound.throttle); all of this is background work,
+so it waits behind answers to people when the budget is short."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from bot.licensing.models import LicenseCheck
 from bot.licensing.schedule import ENDED, ENDING_SOON_DAYS, RECENTLY_ENDED_DAYS
 from bot.outbound.delivery import Delivery
 from bot.outbound.status_board import StatusBoard
+from bot.outbound.throttle import background_sends
 from bot.views.digest import digest_text
 from bot.views.keyboards import renewal_keyboard
 from bot.views.reminders import reminder_text, renewed_text
@@ -53,22 +55,30 @@ class ReminderSender:
         async with self.languages.speaking_to(chat_id):
             text = reminder_text(stage, check, today)
             markup = renewal_keyboard([check], today)
-        sent = await self.delivery.send(chat_id, text, markup=markup)
-        if sent is None:
-            return None
-        logger.info("reminder %s sent to chat %s for %s", stage, sent.chat.id, check.license_key)
-        if stage == ENDED:
-            await self.board.refresh(sent.chat.id)
+        with background_sends():
+            sent = await self.delivery.send(chat_id, text, markup=markup)
+            if sent is None:
+                return None
+            logger.info(
+                "reminder %s sent to chat %s for %s", stage, sent.chat.id, check.license_key
+            )
+            if stage == ENDED:
+                await self.board.refresh(sent.chat.id)
         return sent.chat.id
 
     async def renewed(self, chat_id: int, fresh: LicenseCheck, *, announce: bool) -> None:
-        if announce:
-            async with self.languages.speaking_to(chat_id):
-                text = renewed_text(fresh)
-            await self.delivery.send(chat_id, text)
-        await self.board.refresh(chat_id)
+        with background_sends():
+            if announce:
+                async with self.languages.speaking_to(chat_id):
+                    text = renewed_text(fresh)
+                await self.delivery.send(chat_id, text)
+            await self.board.refresh(chat_id)
 
     async def refresh_statuses(self, today: date) -> None:
+        with background_sends():
+            await self._refresh_pages(today)
+
+    async def _refresh_pages(self, today: date) -> None:
         for _ in range(MAX_PAGES):
             chat_ids = await self.repo.chats_to_refresh(today, self.page_size)
             if not chat_ids:
@@ -92,4 +102,5 @@ class ReminderSender:
         )
         async with self.languages.speaking_to(self.support_chat_id):
             text = digest_text(today, ending, ended)
-        await self.delivery.send(self.support_chat_id, text)
+        with background_sends():
+            await self.delivery.send(self.support_chat_id, text)

@@ -1,11 +1,32 @@
-"""Keeps every request to Telegram within its flood limits and waits out a 429."""
+"""Keeps every request to Telegram within its flood limits and waits out a 429.
+
+Telegram allows a bot about 30 messages a second overall, about one a second per chat and
+20 a minute per group. The limits here are kept by the moment each request is let through,
+right before it is sent:
+
+- overall: at most PER_SECOND (28) writes in any window of WINDOW (1.05 s) — about 26.7 a
+  second sustained, and never more than 28 in any second by Telegram's clock unless the
+  network shifts sends by more than the 50 ms margin;
+- per chat: at least CHAT_INTERVAL (1.05 s) between two messages to one chat;
+- per group: at most 19 messages in any 60 s.
+
+Writes waiting for the overall limit go in order of priority: answers to people who are
+waiting first, background work (reminders, the daily status refresh, the digest) after;
+while both wait, every BACKGROUND_SHARE-th slot goes to background work, so it never
+starves. Background senders mark themselves with `background_sends()`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
+import itertools
 import logging
-from collections import OrderedDict
-from collections.abc import Callable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from enum import IntEnum
 
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import (
@@ -15,7 +36,6 @@ from aiogram.client.session.middlewares.base import (
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
-from aiolimiter import AsyncLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -26,74 +46,195 @@ CHAT_MESSAGE_METHODS = frozenset(
 # Everything that writes counts towards the global limit.
 WRITE_PREFIXES = ("send", "edit", "pin", "unpin", "copy", "forward", "delete")
 
+PER_SECOND = 28
+WINDOW = 1.05
+CHAT_INTERVAL = 1.05
+PER_GROUP = 19
+GROUP_WINDOW = 60.0
+BACKGROUND_SHARE = 5
+MAX_CHATS = 10_000
+
+
+class Priority(IntEnum):
+    INTERACTIVE = 0
+    BACKGROUND = 1
+
+
+_priority: ContextVar[Priority] = ContextVar("send_priority", default=Priority.INTERACTIVE)
+
+
+@contextlib.contextmanager
+def background_sends() -> Iterator[None]:
+    """Sends inside this block wait behind answers to people (reminders, refreshes)."""
+    token = _priority.set(Priority.BACKGROUND)
+    try:
+        yield
+    finally:
+        _priority.reset(token)
+
+
+class SlidingWindow:
+    """At most `limit` events in any `period` seconds, by the times they were let through."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self._times: deque[float] = deque()
+
+    def wait(self, now: float) -> float:
+        """Seconds until one more event fits (0 if it fits now)."""
+        while self._times and self._times[0] <= now - self.period:
+            self._times.popleft()
+        if len(self._times) < self.limit:
+            return 0.0
+        return self._times[0] + self.period - now
+
+    def record(self, now: float) -> None:
+        self._times.append(now)
+
+
+class PriorityGate:
+    """Lets waiters through one at a time within a SlidingWindow, highest priority first."""
+
+    def __init__(self, window: SlidingWindow, background_share: int = BACKGROUND_SHARE) -> None:
+        self.window = window
+        self.background_share = background_share
+        self._queues: dict[Priority, list[tuple[int, asyncio.Future[None]]]] = {
+            p: [] for p in Priority
+        }
+        self._order = itertools.count()
+        self._pump: asyncio.Task[None] | None = None
+        self._interactive_run = 0
+
+    @property
+    def waiting(self) -> int:
+        return sum(len(q) for q in self._queues.values())
+
+    async def acquire(self, priority: Priority) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._queues[priority], (next(self._order), future))
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.create_task(self._run(), name="flood-gate")
+        await future
+
+    def _next(self) -> asyncio.Future[None] | None:
+        for queue in self._queues.values():
+            while queue and queue[0][1].done():  # its waiter was cancelled
+                heapq.heappop(queue)
+        interactive = self._queues[Priority.INTERACTIVE]
+        background = self._queues[Priority.BACKGROUND]
+        starving = self._interactive_run >= self.background_share - 1
+        if background and (not interactive or starving):
+            self._interactive_run = 0
+            return heapq.heappop(background)[1]
+        if interactive:
+            self._interactive_run += 1
+            return heapq.heappop(interactive)[1]
+        return None
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.waiting:
+            wait = self.window.wait(loop.time())
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            future = self._next()
+            if future is None:
+                return
+            self.window.record(loop.time())
+            future.set_result(None)
+
 
 class FloodLimits:
-    """Keeps Telegram's published limits by the clock of the send itself.
-
-    Global: a leaky bucket of capacity C leaking r/s lets at most C + r·W through in
-    any window W: C=10, r=18/s gives ≤28 in any second. Per group: C=5, r=5/22 per
-    second gives ≤19 in any minute. Per chat: at least 1.1 s between two messages,
-    checked after every other wait, right before the send. The margins absorb network
-    jitter between our clock and Telegram's. `time_scale` shrinks every period alike (the
-    same limits, faster: for tests); production uses 1.
-    """
+    """Telegram's published limits, kept right before each send. `time_scale` shrinks every
+    period alike (the same limits, faster: for tests); production uses 1."""
 
     def __init__(
-        self, *, chat_interval: float = 1.1, max_chats: int = 10_000, time_scale: float = 1.0
+        self,
+        *,
+        per_second: int = PER_SECOND,
+        chat_interval: float = CHAT_INTERVAL,
+        max_chats: int = MAX_CHATS,
+        time_scale: float = 1.0,
     ) -> None:
-        self.global_limiter = AsyncLimiter(10, 10 / 18 * time_scale)
+        self.gate = PriorityGate(SlidingWindow(per_second, WINDOW * time_scale))
         self.chat_interval = chat_interval * time_scale
-        self.group_period = 22 * time_scale
+        self.group_window = GROUP_WINDOW * time_scale
+        self.max_chats = max_chats
         self._next_send: OrderedDict[int, float] = OrderedDict()
-        self._groups: OrderedDict[int, AsyncLimiter] = OrderedDict()
-        self._max_chats = max_chats
-
-    def _group(self, chat_id: int) -> AsyncLimiter:
-        limiter = self._groups.get(chat_id)
-        if limiter is None:
-            limiter = self._groups[chat_id] = AsyncLimiter(5, self.group_period)
-            if len(self._groups) > self._max_chats:
-                self._groups.popitem(last=False)
-        else:
-            self._groups.move_to_end(chat_id)
-        return limiter
+        self._groups: OrderedDict[int, SlidingWindow] = OrderedDict()
+        self._chat_locks: dict[int, asyncio.Lock] = {}
+        self._chat_users: dict[int, int] = {}
 
     @staticmethod
     def _chat(api_method: str, chat_id: int | str | None) -> int | None:
         """The chat whose per-chat limits this request counts towards, if any."""
         return chat_id if isinstance(chat_id, int) and api_method in CHAT_MESSAGE_METHODS else None
 
+    async def acquire(self, api_method: str, chat_id: int | str | None) -> None:
+        """Wait until this request may go out now."""
+        chat = self._chat(api_method, chat_id)
+        writes = api_method.startswith(WRITE_PREFIXES)
+        if chat is None:
+            if writes:
+                await self.gate.acquire(_priority.get())
+            return
+        lock = self._chat_locks.setdefault(chat, asyncio.Lock())
+        self._chat_users[chat] = self._chat_users.get(chat, 0) + 1
+        try:
+            async with lock:  # one message per chat passes the gates at a time, in order
+                await self._chat_turn(chat, writes)
+        finally:
+            self._chat_users[chat] -= 1
+            if not self._chat_users[chat]:
+                del self._chat_users[chat], self._chat_locks[chat]
+
     def done(self, api_method: str, chat_id: int | str | None) -> None:
         """A request ended: the chat's next message waits a full interval from now.
 
         Telegram counts from when the request reached it, which is between acquire() and
-        now; a request delayed on the way (a busy loop, the network) would otherwise
-        shorten the gap that Telegram sees."""
+        now; a request delayed on the way would otherwise shorten the gap Telegram sees.
+        """
         chat = self._chat(api_method, chat_id)
         if chat is not None and chat in self._next_send:
             after = asyncio.get_running_loop().time() + self.chat_interval
             self._next_send[chat] = max(self._next_send[chat], after)
 
-    async def acquire(self, api_method: str, chat_id: int | str | None) -> None:
+    async def _chat_turn(self, chat: int, writes: bool) -> None:
         loop = asyncio.get_running_loop()
-        chat = self._chat(api_method, chat_id)
-        if chat is not None and chat < 0:
-            await self._group(chat).acquire()
+        group = self._group(chat) if chat < 0 else None
         while True:
-            if chat is not None and (wait := self._next_send.get(chat, 0.0) - loop.time()) > 0:
-                await asyncio.sleep(wait)
-            if api_method.startswith(WRITE_PREFIXES):
-                await self.global_limiter.acquire()
-            if chat is None:
-                return
             now = loop.time()
-            # Another send to this chat may have gone out while we waited: wait again.
+            wait = self._next_send.get(chat, 0.0) - now
+            if group is not None:
+                wait = max(wait, group.wait(now))
+            if wait > 0:  # the chat's turn, or the group's minute, is still to come
+                await asyncio.sleep(wait)
+                continue
+            if writes:
+                await self.gate.acquire(_priority.get())
+            now = loop.time()
+            # The previous message's answer may have moved the chat's turn while we waited
+            # for the overall limit (rare): then wait again.
             if now >= self._next_send.get(chat, 0.0):
-                self._next_send[chat] = now + self.chat_interval
-                self._next_send.move_to_end(chat)
-                if len(self._next_send) > self._max_chats:
-                    self._next_send.popitem(last=False)
-                return
+                break
+        if group is not None:
+            group.record(now)
+        self._next_send[chat] = now + self.chat_interval
+        self._next_send.move_to_end(chat)
+        if len(self._next_send) > self.max_chats:
+            self._next_send.popitem(last=False)
+
+    def _group(self, chat_id: int) -> SlidingWindow:
+        window = self._groups.get(chat_id)
+        if window is None:
+            window = self._groups[chat_id] = SlidingWindow(PER_GROUP, self.group_window)
+            if len(self._groups) > self.max_chats:
+                self._groups.popitem(last=False)
+        else:
+            self._groups.move_to_end(chat_id)
+        return window
 
 
 class FloodControlMiddleware(BaseRequestMiddleware):
