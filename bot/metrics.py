@@ -105,6 +105,7 @@ class Metrics:
             "bot_telegram_retry_after_seconds", "Seconds Telegram asked us to wait", registry=r
         )
         self.reminders = Counter("bot_reminders_sent", "Reminders sent to chats", registry=r)
+        self.ocr_queue = Gauge("bot_ocr_queue", "Pictures waiting for the OCR worker", registry=r)
 
     def on_backend_result(self, result: CheckResult, seconds: float | None) -> None:
         """LicenseBackend's observer: latency of real requests, failures by kind."""

@@ -184,6 +184,9 @@ async def build_app(
     board = StatusBoard(bot, repo, clock, delivery, languages)
     # The worker process itself starts with the first picture and stops when idle.
     ocr_reader = OcrReader(**(ocr_options or {})) if settings.ocr else None
+    if ocr_reader is not None:
+        reader = ocr_reader  # read on every scrape
+        metrics.ocr_queue.set_function(lambda: reader.queue_length)
     dp = Dispatcher(
         i18n=i18n,
         settings=settings,

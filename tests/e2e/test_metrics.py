@@ -34,6 +34,7 @@ async def test_metrics_count_a_paste_its_verdict_and_backend_call(telegram, back
     assert found["bot_pending_checks"] == 0
     assert found["bot_inbox_updates"] == 0
     assert found["bot_reminders_sent_total"] == 0
+    assert found["bot_ocr_queue"] == 0  # OCR is on: its queue is watched too
     assert not any(name.startswith("bot_backend_errors_total{") for name in found)
     status, text = await get(url + "/metrics")
     assert status == 200
