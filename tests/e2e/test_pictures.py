@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from bot.clock import Clock
 from bot.config import Settings
 from bot.transport.app import build_app
 from tests import factories as f
@@ -55,7 +56,7 @@ StartBot = Callable[..., Awaitable[RunningBot]]
 
 @pytest.fixture
 async def picture_bot(
-    make_settings: Callable[..., Settings], tmp_path: Path
+    make_settings: Callable[..., Settings], clock: Clock, tmp_path: Path
 ) -> AsyncIterator[StartBot]:
     """Start the real app; `stand_in=<seconds per picture>` swaps the engine for STAND_IN."""
     running: list[RunningBot] = []
@@ -67,6 +68,7 @@ async def picture_bot(
             options["command"] = (sys.executable, "-c", STAND_IN, died, str(stand_in))
         app = await build_app(
             make_settings(**overrides),
+            clock=clock,  # the test's clock: a read that crosses midnight changes nothing
             retry_base=0.2,
             poll_timeout=1,
             flood_limits=NoFloodLimits(),
