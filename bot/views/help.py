@@ -91,3 +91,23 @@ def bot_description() -> str:
 def bot_short_description() -> str:
     """The bot's short description, on its profile and in shared links (up to 120 characters)."""
     return _("Checks «МойСклад» module licenses for 1C-Bitrix: paste the license information.")
+
+
+def copy_howto_button() -> str:
+    return _("How to copy the license information")
+
+
+def copy_howto_text() -> str:
+    """The steps behind the /help button, from the admin panel to the pasted text."""
+    return _(
+        "<b>How to copy the license information</b>\n"
+        "1. Sign in to your site's 1C-Bitrix administrative panel.\n"
+        "2. Open Settings → Modules and find the «МойСклад» module in the list.\n"
+        "3. Open the module's Settings page: the license block is at the top.\n"
+        "4. Press «Скопировать информацию о лицензии» (Copy license information). The text "
+        "goes to the clipboard; it starts with «Лицензия модуля» and holds a Request ID.\n"
+        "5. Come back here and paste it into the message field (long press → Paste, or "
+        "Ctrl+V), then send it.\n\n"
+        "Several modules? Copy and send each one's text. There is no license block? Update "
+        "the module: the block is in the versions listed in /help."
+    )
