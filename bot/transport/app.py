@@ -13,15 +13,13 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramAPIError
-from aiogram.types import BotCommand
 
 from bot.clock import Clock
 from bot.config import OFFICIAL_TELEGRAM_API, Settings
 from bot.handlers import get_routers
 from bot.handlers.context import AgentFlagMiddleware, ChatLanguageMiddleware
 from bot.handlers.quota import LookupQuota
-from bot.i18n import DEFAULT_LANGUAGE, ENGLISH, ChatLanguages, Translator
+from bot.i18n import ChatLanguages, Translator
 from bot.licensing.backend import LicenseBackend
 from bot.licensing.reminders import ReminderScheduler
 from bot.licensing.retry import RetryWorker
@@ -36,19 +34,14 @@ from bot.outbound.status_board import StatusBoard
 from bot.outbound.throttle import FloodControlMiddleware, FloodLimits
 from bot.transport.inbox import UpdateInbox
 from bot.transport.polling import DurablePolling
+from bot.transport.profile import set_profile
 from bot.transport.servers import Servers
 from bot.transport.startup import wait_for_telegram
 from bot.transport.webhook import DurableWebhook
-from bot.views.help import command_menu
 from storage.db import Database
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
-
-
-def command_menu_in(i18n: Translator, language: str) -> list[BotCommand]:
-    with i18n.speaking(language):
-        return [BotCommand(command=name, description=text) for name, text in command_menu()]
 
 
 def create_bot(
@@ -118,13 +111,9 @@ class BotApp:
             await self.dp.emit_shutdown(bot=self.bot, **self.dp.workflow_data)
 
 
-async def on_startup(bot: Bot, i18n: Translator) -> None:
-    try:
-        # Russian for everyone, English for people whose Telegram is in English.
-        await bot.set_my_commands(command_menu_in(i18n, DEFAULT_LANGUAGE))
-        await bot.set_my_commands(command_menu_in(i18n, ENGLISH), language_code=ENGLISH)
-    except TelegramAPIError as exc:
-        logger.warning("could not set the command menu: %s", exc)
+async def on_startup(bot: Bot, i18n: Translator, settings: Settings) -> None:
+    # Russian for everyone, English for people whose Telegram is in English; agents' menus.
+    await set_profile(bot, i18n, settings)
 
 
 async def on_shutdown(

@@ -1,4 +1,4 @@
-"""Inline keyboards: renewal links and the agents' re-check button."""
+"""Inline keyboards: renewal links, the agents' re-check button, the /help button."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.licensing.models import LicenseCheck
 from bot.licensing.schedule import ENDING_SOON_DAYS
-from bot.views.callbacks import RecheckCallback
+from bot.views.callbacks import CopyHowtoCallback, RecheckCallback
+from bot.views.help import copy_howto_button
 from bot.views.notices import recheck_button, renew_button
 
 BUTTON_TEXT_LIMIT = 60
@@ -55,3 +56,11 @@ def renewal_keyboard(
         )
     markup = builder.as_markup()
     return markup if markup.inline_keyboard else None
+
+
+def help_keyboard() -> InlineKeyboardMarkup:
+    """Under /help: the step-by-step instructions for copying the license information."""
+    button = InlineKeyboardButton(
+        text=copy_howto_button(), callback_data=CopyHowtoCallback().pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])

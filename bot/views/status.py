@@ -29,6 +29,24 @@ def license_line(check: LicenseCheck, today: date) -> str:
     )
 
 
+def _ends(check: LicenseCheck, today: date) -> date:
+    if check.expires_on is not None:
+        return check.expires_on
+    return date.max if check.is_supported(today) else date.min
+
+
+def verdict_line(checks: list[LicenseCheck], today: date) -> str:
+    """The first line, what a phone's pinned bar shows: the term of the soonest-ending one."""
+    check = min(checks, key=lambda c: _ends(c, today))
+    if check.is_supported(today):
+        if check.expires_on is None:
+            return _("✅ License active")
+        return _("✅ Support until {date}").format(date=fmt_date(check.expires_on))
+    if check.expires_on is None:
+        return _("⛔ License not active")
+    return _("⛔ License expired on {date}").format(date=fmt_date(check.expires_on))
+
+
 def agent_details(stored: StoredLicense, tz_now: datetime) -> str:
     """What only agents see under a line: Request ID, license, site, version, when checked."""
     check = stored.check
@@ -75,4 +93,5 @@ def status_text(
             line += "\n" + agent_details(stored, now)
         blocks.append(line)
     footer = _("<i>Updated {when}</i>").format(when=fmt_time(now))
-    return fit([title, *blocks], footer=footer)
+    verdict = verdict_line([stored.check for stored in licenses], now.date())
+    return fit([f"{verdict}\n{title}", *blocks], footer=footer)

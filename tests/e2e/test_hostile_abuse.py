@@ -10,6 +10,7 @@ from bot.views import answers
 from tests import factories as f
 from tests.support.bots import AGENT_ID
 from tests.support.catalog import in_russian
+from tests.support.verdict import verdict
 from tests.support.widget import widget_text
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
@@ -104,7 +105,8 @@ async def test_the_same_paste_twenty_times_in_a_second_gets_one_answer(
         telegram.edit_text(chat, alice, msg["message_id"], "вот:\n" + widget_text(RID, expires))
     told = await settle(telegram, chat, alice)
     assert len(told) == 2  # the answer and the status
-    assert told[0].startswith("Лицензия проверена") and told[1].startswith("📌")
+    first_line = verdict("ru", expires, today=bot.app.clock.today())
+    assert told[0].startswith("Лицензия проверена") and told[1].startswith(first_line)
     assert telegram.pinned[chat["id"]] == telegram.sent_to(chat["id"])[1].message_id
     assert backend.calls_for(RID) == 1
 

@@ -10,6 +10,7 @@ from tests import factories as f
 from tests.support.bots import AGENT_ID
 from tests.support.clocks import morning_clock, move_to
 from tests.support.disk import rows
+from tests.support.verdict import verdict
 from tests.support.widget import en, ru, widget_text
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
@@ -61,7 +62,9 @@ async def test_private_chat_speaks_the_persons_language(
     assert answer.plain_text.startswith(WORDS[language]["answer"])
     assert says(language, answer.plain_text, expires, 120)
     assert status.message_id == pinned_id
-    assert status.plain_text.startswith(WORDS[language]["title"])
+    first, second, *_ = status.plain_text.split("\n")
+    assert first == verdict(language, expires, today=bot.app.clock.today())
+    assert second == WORDS[language]["title"]
     assert says(language, status.plain_text, expires, 120)
     assert "МойСклад: Синхронизация товаров по API" in status.plain_text  # as the backend says
     assert language_of(db_path, chat["id"]) == language

@@ -17,6 +17,7 @@ from tests import factories as f
 from tests.fakes.telegram_api import CONFLICT
 from tests.support.catalog import in_russian
 from tests.support.disk import eventually, rows
+from tests.support.verdict import verdict
 from tests.support.widget import widget_text
 
 ERROR_GENERIC = in_russian(notices.error_generic)
@@ -57,7 +58,10 @@ async def test_429_is_waited_out_and_retried(telegram, backend, fast_bot, errors
     assert [c.error_code for c in calls][:2] == [429, None]
     answer, status = telegram.sent_to(chat["id"])
     assert answer.plain_text.startswith("Лицензия проверена")
-    assert status.plain_text.startswith("📌") and telegram.pinned[chat["id"]] == status.message_id
+    today = bot.app.clock.today()
+    first_line = verdict("ru", today + timedelta(days=30), today=today)
+    assert status.plain_text.startswith(first_line)
+    assert telegram.pinned[chat["id"]] == status.message_id
     assert errors() == []
 
 
@@ -126,7 +130,10 @@ async def test_status_message_gone_is_sent_again_and_pinned(telegram, backend, f
         lambda: telegram.pinned.get(chat["id"]) != first and telegram.pinned.get(chat["id"])
     )
     status = telegram.message(chat["id"], second).plain_text
-    assert "Синхронизация товаров" in status and status.count("✅") == 2
+    # The verdict (the license ending soonest), then both modules' lines.
+    today = bot.app.clock.today()
+    assert status.startswith(verdict("ru", today + timedelta(days=30), today=today))
+    assert "Синхронизация товаров" in status and status.count("\n\n✅") == 2
     assert errors() == []
 
 

@@ -222,7 +222,11 @@ class FakeTelegram(TelegramState):
         for fault in self._faults:
             if fault.method.lower() != method.lower():
                 continue
-            if fault.chat_id is not None and params.get("chat_id") != fault.chat_id:
+            scope = params.get("scope")
+            chat_id = params.get(
+                "chat_id", scope.get("chat_id") if isinstance(scope, dict) else None
+            )
+            if fault.chat_id is not None and chat_id != fault.chat_id:
                 continue
             fault.times -= 1
             if fault.times <= 0:

@@ -200,6 +200,7 @@ class TelegramState:
         self.pinned: dict[int, int | None] = {}
         self.callback_answers: list[dict[str, Any]] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.descriptions: dict[tuple[str, str], str] = {}  # (kind, language_code) -> text
         self.files: dict[str, bytes] = {}  # file_id -> what users uploaded
         self.file_paths: dict[str, str] = {}  # file_path (from getFile) -> file_id
         self._open_queries: set[str] = set()
@@ -409,7 +410,30 @@ class TelegramState:
     @staticmethod
     def commands_key(params: dict[str, Any]) -> str:
         """Menus are kept per scope and per language, as Telegram keeps them."""
-        return json.dumps([params.get("scope"), params.get("language_code") or ""], sort_keys=True)
+        scope = params.get("scope") or {"type": "default"}  # no scope is the default scope
+        return json.dumps([scope, params.get("language_code") or ""], sort_keys=True)
+
+    def _describe(self, kind: str, params: dict[str, Any], limit: int) -> Any:
+        text = params.get(kind) or ""
+        if len(text) > limit:
+            # Telegram's limits (512 and 120); the wording of this error is the fake's own.
+            raise ApiError(400, f"Bad Request: {kind} is too long")
+        self.descriptions[kind, params.get("language_code") or ""] = text
+        return True
+
+    def _api_setMyDescription(self, params: dict[str, Any]) -> Any:
+        return self._describe("description", params, 512)
+
+    def _api_setMyShortDescription(self, params: dict[str, Any]) -> Any:
+        return self._describe("short_description", params, 120)
+
+    def _api_getMyDescription(self, params: dict[str, Any]) -> Any:
+        key = ("description", params.get("language_code") or "")
+        return {"description": self.descriptions.get(key, "")}
+
+    def _api_getMyShortDescription(self, params: dict[str, Any]) -> Any:
+        key = ("short_description", params.get("language_code") or "")
+        return {"short_description": self.descriptions.get(key, "")}
 
     def _api_getChat(self, params: dict[str, Any]) -> Any:
         state = self._chat(params, create=False)
