@@ -10,6 +10,7 @@ from aiogram.exceptions import (
     TelegramForbiddenError,
     TelegramMigrateToChat,
 )
+from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
 from bot.i18n import ChatLanguages
@@ -94,8 +95,10 @@ class StatusBoard:
         if licenses:
             await self._send_and_pin(chat_id, text, markup, chat.pin_problem_notified)
 
-    async def _send_and_pin(self, chat_id: int, text: str, markup: object, notified: bool) -> None:
-        message = await self.delivery.send(chat_id, text, markup=markup)  # type: ignore[arg-type]
+    async def _send_and_pin(
+        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, notified: bool
+    ) -> None:
+        message = await self.delivery.send(chat_id, text, markup=markup)
         if message is None:
             return
         await self.repo.set_status_message(chat_id, message.message_id, self.clock.today())

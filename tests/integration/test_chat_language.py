@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
-
 from storage.db import Database
 from storage.migrations import MIGRATIONS
 from storage.repository import Repository
-
-
-@pytest.fixture
-async def repo(tmp_path):
-    db = Database(tmp_path / "bot.sqlite3")
-    await db.connect()
-    yield Repository(db)
-    await db.close()
 
 
 async def test_first_language_sticks_until_set_and_survives_a_restart(tmp_path):

@@ -18,7 +18,6 @@ from aiogram.types import Update
 
 from bot.transport.inbox import MAX_ATTEMPTS, UpdateInbox
 from bot.transport.polling import MAX_POLL_DELAY, DurablePolling
-from storage.db import Database
 from storage.repository import Repository
 from tests import factories as f
 from tests.support.disk import eventually, rows
@@ -67,14 +66,6 @@ class GatedDispatcher:
 
 def update(update_id: int, chat: dict[str, Any], text: str = "hi") -> dict[str, Any]:
     return {"update_id": update_id, **f.message_update(f.message(chat, f.user(), text))}
-
-
-@pytest.fixture
-async def repo(tmp_path):
-    db = Database(tmp_path / "bot.sqlite3")
-    await db.connect()
-    yield Repository(db)
-    await db.close()
 
 
 @pytest.fixture

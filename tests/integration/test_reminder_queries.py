@@ -5,21 +5,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-import pytest
-
 from bot.licensing.models import LicenseCheck
-from storage.db import Database
 from storage.reminders import CHATS_TO_REFRESH_SQL, DUE_LICENSES_SQL
-from storage.repository import Repository
 from tests.support.clocks import DEFAULT_DAY, DEFAULT_START
-
-
-@pytest.fixture
-async def repo(tmp_path):
-    db = Database(tmp_path / "bot.sqlite3")
-    await db.connect()
-    yield Repository(db)
-    await db.close()
 
 
 def plan(path, sql: str, *args: object) -> str:

@@ -6,12 +6,9 @@ import asyncio
 import sqlite3
 from datetime import timedelta
 
-import pytest
-
 from bot.licensing.models import Claim, ClaimedStatus, LicenseCheck
 from storage.db import Database
 from storage.migrations import MIGRATIONS
-from storage.repository import Repository
 from tests.support.clocks import DEFAULT_DAY, DEFAULT_START
 
 RID_A = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
@@ -30,14 +27,6 @@ def check(request_id: str = RID_A, **fields: object) -> LicenseCheck:
     }
     base.update(fields)
     return LicenseCheck(**base)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-async def repo(tmp_path):
-    db = Database(tmp_path / "nested" / "bot.sqlite3")
-    await db.connect()
-    yield Repository(db)
-    await db.close()
 
 
 async def test_migrations_from_empty_and_rerun(tmp_path):
