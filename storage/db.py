@@ -56,6 +56,11 @@ class Database:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
+    async def ping(self) -> None:
+        """A trivial read: raises if the database cannot answer (health checks)."""
+        async with self.reading() as conn, conn.execute("SELECT 1") as cursor:
+            await cursor.fetchone()
+
     async def migrate(self) -> None:
         """Apply every migration newer than PRAGMA user_version, each in its own transaction."""
         current = await self.schema_version()

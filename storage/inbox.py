@@ -44,6 +44,12 @@ class InboxStore:
         async with self.db.transaction() as conn:
             await conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
 
+    async def inbox_size(self) -> int:
+        """Updates taken from Telegram and not yet handled."""
+        async with self.db.reading() as conn, conn.execute("SELECT COUNT(*) FROM inbox") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def stored_offset(self) -> int | None:
         async with self.db.reading() as conn:
             cursor = await conn.execute("SELECT value FROM meta WHERE key = 'offset'")

@@ -109,6 +109,15 @@ class PendingStore:
             rows = await cursor.fetchall()
         return [pending_row(row) for row in rows]
 
+    async def pending_count(self) -> int:
+        """Claims still waiting for the backend (not yet resolved)."""
+        async with self.db.reading() as conn:
+            cursor = await conn.execute(
+                "SELECT COUNT(*) FROM pending_checks WHERE resolution IS NULL"
+            )
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def next_pending_due(self) -> float | None:
         async with self.db.reading() as conn:
             cursor = await conn.execute(

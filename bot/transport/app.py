@@ -211,7 +211,7 @@ async def build_app(
         digest_enabled=settings.support_chat_id is not None,
         interval=scheduler_interval,
     )
-    servers = Servers(settings, polling, webhook, db=db, backend=backend, metrics=metrics)
+    servers = Servers(settings, polling, webhook, repo=repo, backend=backend, metrics=metrics)
     return BotApp(
         settings,
         clock,

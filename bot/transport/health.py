@@ -12,7 +12,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from bot.config import parse_listen
 from bot.licensing.backend import LicenseBackend
 from bot.metrics import Metrics
-from storage.db import Database
+from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
 
@@ -27,12 +27,12 @@ class Health:
 
     def __init__(
         self,
-        db: Database,
+        repo: Repository,
         backend: LicenseBackend,
         metrics: Metrics,
         transport_problem: TransportProblem,
     ) -> None:
-        self.db = db
+        self.repo = repo
         self.backend = backend
         self.metrics = metrics
         self.transport_problem = transport_problem
@@ -44,7 +44,7 @@ class Health:
             return problem
         try:
             async with asyncio.timeout(DB_TIMEOUT):
-                await self._scalar("SELECT 1")
+                await self.repo.db.ping()
         except TimeoutError:
             return f"the database did not answer within {DB_TIMEOUT:g} s"
         except Exception as exc:  # any database failure is the answer, not a crash
@@ -63,10 +63,8 @@ class Health:
         self.metrics.circuit_open.set(1 if self.backend.circuit_open else 0)
         try:
             async with asyncio.timeout(DB_TIMEOUT):
-                pending = await self._scalar(
-                    "SELECT COUNT(*) FROM pending_checks WHERE resolution IS NULL"
-                )
-                inbox = await self._scalar("SELECT COUNT(*) FROM inbox")
+                pending = await self.repo.pending_count()
+                inbox = await self.repo.inbox_size()
         except Exception as exc:  # the other metrics are still worth serving
             logger.warning("metrics: could not count pending checks: %s", exc)
         else:
@@ -79,11 +77,6 @@ class Health:
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get("/healthz", self.healthz)
         app.router.add_get("/metrics", self.metrics_page)
-
-    async def _scalar(self, sql: str) -> int:
-        async with self.db.reading() as conn, conn.execute(sql) as cursor:
-            row = await cursor.fetchone()
-        return int(row[0]) if row else 0
 
 
 async def serve(app: web.Application, listen: str) -> web.AppRunner:

@@ -15,7 +15,7 @@ from bot.metrics import Metrics
 from bot.transport.health import Health, serve
 from bot.transport.polling import DurablePolling
 from bot.transport.webhook import DurableWebhook, webhook_app, webhook_path
-from storage.db import Database
+from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
 
@@ -31,12 +31,12 @@ class Servers:
         polling: DurablePolling,
         webhook: DurableWebhook | None,
         *,
-        db: Database,
+        repo: Repository,
         backend: LicenseBackend,
         metrics: Metrics,
     ) -> None:
         self.settings = settings
-        self.health = Health(db, backend, metrics, self.transport_problem)
+        self.health = Health(repo, backend, metrics, self.transport_problem)
         self.polling = polling
         self.webhook = webhook
         self.webhook_set = False

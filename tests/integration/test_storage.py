@@ -100,6 +100,7 @@ async def test_pending_lifecycle(repo):
     await repo.upsert_chat(2, "private", None)
     claims = [Claim(RID_A, ClaimedStatus.ACTIVE, TODAY), Claim(RID_B, ClaimedStatus.DEMO, None)]
     await repo.add_pending(2, claims, 55, 9, lease_until=1000.0)
+    assert await repo.pending_count() == 2
     assert await repo.due_pending(999.0) == []
     await repo.reschedule_pending(2, RID_B, 1, 500.0, "timeout")
     due = await repo.due_pending(999.0)
@@ -109,12 +110,15 @@ async def test_pending_lifecycle(repo):
     await repo.acknowledge_pending(2, [RID_A, RID_B])  # RID_B unresolved: stays
     assert await repo.get_pending(2, RID_A) is None
     assert (await repo.get_pending(2, RID_B)).reply_to_message_id == 55
+    assert await repo.pending_count() == 1
     await repo.set_chat_active(2, False)
     assert await repo.due_pending(999.0) == []  # no retries for a chat that blocked the bot
 
 
 async def test_inbox_keeps_updates_and_offset(repo, tmp_path):
     await repo.inbox_add([(10, '{"update_id": 10}'), (11, '{"update_id": 11}')], 12)
+    assert await repo.inbox_size() == 2
+    await repo.db.ping()
     await repo.inbox_add([(11, '{"update_id": 11}')], 12)  # a repeat is ignored
     await repo.inbox_done(10)
     await repo.inbox_attempt(11)
