@@ -96,3 +96,65 @@ MIGRATIONS.append(
         "ALTER TABLE chats ADD COLUMN language TEXT",
     ]
 )
+
+MIGRATIONS.append(
+    [
+        # The support desk: one conversation per customer who writes the bot privately.
+        # customer_id is the customer's user id, which is also their private chat id.
+        """CREATE TABLE conversations (
+            customer_id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            username TEXT,
+            language TEXT,
+            topic_id INTEGER,
+            topic_title TEXT,
+            card_message_id INTEGER,
+            closed INTEGER NOT NULL DEFAULT 0,
+            banned INTEGER NOT NULL DEFAULT 0,
+            waiting_since REAL,
+            last_customer_at REAL,
+            last_agent_at REAL,
+            auto_reply_at REAL,
+            asked_license INTEGER NOT NULL DEFAULT 0,
+            blocked INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE UNIQUE INDEX conversations_by_topic ON conversations(topic_id)"
+        " WHERE topic_id IS NOT NULL",
+        # What is still to be delivered, in order per conversation (by id). Written before
+        # the incoming update counts as handled; deleted once delivered (or given up on).
+        """CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL,
+            direction TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            source_chat_id INTEGER,
+            source_message_id INTEGER,
+            media_group_id TEXT,
+            payload TEXT NOT NULL DEFAULT '{}',
+            dedup_key TEXT UNIQUE,
+            ready_at REAL NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX outbox_by_conversation ON outbox(customer_id, id)",
+        # A message and its copy on the other side, so edits and replies can follow it.
+        """CREATE TABLE message_links (
+            customer_id INTEGER NOT NULL,
+            customer_message_id INTEGER NOT NULL,
+            topic_message_id INTEGER NOT NULL,
+            origin TEXT NOT NULL,
+            PRIMARY KEY (customer_id, customer_message_id)
+        )""",
+        "CREATE INDEX links_by_topic_message ON message_links(topic_message_id)",
+        """CREATE TABLE ratings (
+            id INTEGER PRIMARY KEY,
+            customer_id INTEGER NOT NULL,
+            score INTEGER NOT NULL,
+            rated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX ratings_by_time ON ratings(rated_at)",
+    ]
+)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from bot.licensing.models import LicenseCheck
 from bot.licensing.records import PendingCheck, Resolution, StoredLicense
-from storage.records import ChatRecord
+from storage.records import ChatRecord, Conversation
 
 
 def term_key(expires_on: date | None) -> str:
@@ -83,3 +83,23 @@ def pending_row(row: sqlite3.Row) -> PendingCheck:
 def joined_chat(row: sqlite3.Row) -> ChatRecord:
     """The chat half of a LICENSE_WITH_CHAT row."""
     return chat_row(row, prefix="c_")
+
+
+def conversation_row(row: sqlite3.Row) -> Conversation:
+    return Conversation(
+        customer_id=row["customer_id"],
+        name=row["name"],
+        username=row["username"],
+        language=row["language"],
+        topic_id=row["topic_id"],
+        topic_title=row["topic_title"],
+        card_message_id=row["card_message_id"],
+        closed=bool(row["closed"]),
+        banned=bool(row["banned"]),
+        blocked=bool(row["blocked"]),
+        asked_license=bool(row["asked_license"]),
+        waiting_since=row["waiting_since"],
+        last_customer_at=row["last_customer_at"],
+        last_agent_at=row["last_agent_at"],
+        auto_reply_at=row["auto_reply_at"],
+    )
