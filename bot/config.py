@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.hours import HoursError, WorkingHours
 from bot.licensing.contract import BackendUrl, bearer_token
 
 OFFICIAL_TELEGRAM_API = "https://api.telegram.org"
@@ -99,6 +100,8 @@ class Settings(BackendSettings):
     webhook_listen: str = "0.0.0.0:8080"
     metrics_listen: str = ""  # host:port for /healthz and /metrics; empty: not served
     log_format: Literal["text", "json"] = "text"
+    # The support desk's working hours in TIMEZONE (bot.hours); empty: always.
+    support_hours: str = ""
 
     @field_validator("bot_token")
     @classmethod
@@ -142,6 +145,18 @@ class Settings(BackendSettings):
         if value:
             parse_listen(value)
         return value
+
+    @field_validator("support_hours")
+    @classmethod
+    def _support_hours(cls, value: str) -> str:
+        try:
+            return WorkingHours.parse(value).text
+        except HoursError as exc:
+            raise ValueError(str(exc)) from exc
+
+    @property
+    def working_hours(self) -> WorkingHours:
+        return WorkingHours.parse(self.support_hours)
 
     @property
     def webhook_mode(self) -> bool:

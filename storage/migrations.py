@@ -149,11 +149,15 @@ MIGRATIONS.append(
             PRIMARY KEY (customer_id, customer_message_id)
         )""",
         "CREATE INDEX links_by_topic_message ON message_links(topic_message_id)",
+        # One rating per closing (the forum message that closed the conversation: /close or
+        # the «topic closed» service message), so a second press of the buttons is refused.
         """CREATE TABLE ratings (
             id INTEGER PRIMARY KEY,
             customer_id INTEGER NOT NULL,
-            score INTEGER NOT NULL,
-            rated_at TEXT NOT NULL
+            closing INTEGER NOT NULL,
+            score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+            rated_at TEXT NOT NULL,
+            UNIQUE (customer_id, closing)
         )""",
         "CREATE INDEX ratings_by_time ON ratings(rated_at)",
     ]
