@@ -2,7 +2,17 @@
 
 from aiogram import Router
 
-from bot.handlers import agents, common, errors, fallback, membership, paste, picture
+from bot.handlers import (
+    agents,
+    common,
+    desk_rating,
+    desk_topics,
+    errors,
+    fallback,
+    membership,
+    paste,
+    picture,
+)
 
 
 def get_routers() -> list[Router]:
@@ -10,6 +20,8 @@ def get_routers() -> list[Router]:
     return [
         errors.get_router(),
         membership.get_router(),
+        desk_topics.get_router(),  # the forum's topic commands, before the general ones
+        desk_rating.get_router(),
         agents.get_router(),
         agents.get_refusal_router(),
         common.get_router(),

@@ -1,8 +1,10 @@
 """Per-update context every handler can rely on: who is an agent, which language to speak.
 
 Both are outer middlewares, so they run once per update before any filter:
-- `is_agent` (bool) is put into handler data from the update's user and SUPPORT_AGENT_IDS;
-  the IsAgent filter and handlers read it, nothing else decides it.
+- `is_agent` (bool) is put into handler data: a user in SUPPORT_AGENT_IDS, or anyone who
+  writes in the support forum itself (its members are the team; with the desk on). A
+  customer writing the bot privately never is one. The IsAgent filter and handlers read
+  it, nothing else decides it.
 - the locale: a private chat is spoken to in its person's Telegram language; a group in
   its stored language (set by whoever first shared a license there, or by /language),
   else in the sender's. `user_language` (the sender's own) is put into handler data.
@@ -19,6 +21,7 @@ from aiogram.utils.i18n import I18nMiddleware
 
 from bot.config import Settings
 from bot.i18n import LANGUAGES, person_language
+from bot.outbound.desk import SupportDesk
 from storage.repository import Repository
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -30,8 +33,17 @@ class AgentFlagMiddleware(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         settings: Settings = data["settings"]
         user: User | None = data.get("event_from_user")
-        data["is_agent"] = settings.is_agent(user.id if user and not user.is_bot else None)
+        person = user.id if user and not user.is_bot else None
+        data["is_agent"] = settings.is_agent(person) or (
+            person is not None and _in_support_forum(data)
+        )
         return await handler(event, data)
+
+
+def _in_support_forum(data: dict[str, Any]) -> bool:
+    desk: SupportDesk | None = data.get("desk")
+    chat: Chat | None = data.get("event_chat")
+    return desk is not None and chat is not None and desk.is_forum_chat(chat.id)
 
 
 class ChatLanguageMiddleware(I18nMiddleware):

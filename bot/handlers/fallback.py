@@ -1,5 +1,9 @@
 """Everything else: private messages without a Request ID get short help; groups stay quiet.
 
+With the support desk on, such a message is a customer writing to the agents (the relay has
+passed it on): outside SUPPORT_HOURS they hear once per 12 hours when agents will answer; a
+customer with no license on file is asked for it once; otherwise the bot says nothing.
+
 Service messages (a pin, an auto-delete timer, a shared contact request...) get nothing,
 and a button the bot does not know (stale or tampered callback data) gets a short answer
 instead of a spinner.
@@ -7,13 +11,24 @@ instead of a spinner.
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import F, Router
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 
+from bot.clock import Clock
+from bot.config import Settings
 from bot.handlers.filters import FromPerson
+from bot.outbound.desk import SupportDesk
+from bot.views.desk_tools import after_hours, ask_for_license
 from bot.views.help import help_text
 from bot.views.notices import button_stale
+from storage.repository import Repository
+
+logger = logging.getLogger(__name__)
+
+AUTO_REPLY_GAP = 12 * 3600.0  # at most one «agents are off» reply per customer in this time
 
 # What a person sends; a screenshot of the widget, say, deserves the help too.
 USER_CONTENT = frozenset(
@@ -37,9 +52,37 @@ USER_CONTENT = frozenset(
 )
 
 
-async def on_private_other(message: Message, is_agent: bool) -> None:
+async def on_private_other(
+    message: Message,
+    is_agent: bool,
+    desk: SupportDesk,
+    settings: Settings,
+    clock: Clock,
+    repo: Repository,
+) -> None:
     """Receives a private message that holds no Request ID."""
-    await message.answer(help_text(private=True, agent=is_agent))
+    if not desk.enabled or is_agent or message.from_user is None:
+        await message.answer(help_text(private=True, agent=is_agent))
+        return
+    customer = message.from_user
+    conversation = await repo.conversation(customer.id)
+    if conversation is None:  # the relay records them first; a safety net for the flags
+        conversation = await repo.ensure_conversation(
+            customer.id, customer.full_name, customer.username, customer.language_code
+        )
+    if conversation.banned:
+        return  # not relayed, and not told
+    now = clock.now()
+    hours = settings.working_hours
+    if not hours.is_open(now):
+        opening = hours.next_opening(now)
+        if opening and await repo.claim_auto_reply(customer.id, now.timestamp(), AUTO_REPLY_GAP):
+            await message.answer(after_hours(opening))
+            return
+    if not await repo.licenses_for_chat(customer.id) and await repo.claim_license_request(
+        customer.id
+    ):
+        await message.answer(ask_for_license())
 
 
 async def on_unknown_button(query: CallbackQuery) -> None:

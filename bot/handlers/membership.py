@@ -8,6 +8,7 @@ from aiogram import F, Router
 from aiogram.types import ChatMemberUpdated, Message
 
 from bot.outbound.delivery import Delivery
+from bot.outbound.desk_notes import DeskNotes
 from bot.outbound.status_board import StatusBoard
 from bot.transport.updates import chat_title
 from bot.views.help import group_welcome
@@ -25,10 +26,15 @@ async def on_my_chat_member(
     board: StatusBoard,
     delivery: Delivery,
     user_language: str,
+    desk_notes: DeskNotes,
 ) -> None:
     """Receives a change of the bot's own membership in a chat."""
     chat = event.chat
     status = event.new_chat_member.status
+    if chat.type == "private" and (status in GONE_STATUSES) != (
+        event.old_chat_member.status in GONE_STATUSES
+    ):
+        await desk_notes.blocked(chat.id, status in GONE_STATUSES)  # noted in their topic
     if status in GONE_STATUSES:
         logger.info("bot removed from chat %s (%s)", chat.id, status)
         await repo.set_chat_active(chat.id, False)

@@ -11,6 +11,7 @@ from aiogram.exceptions import TelegramAPIError
 from bot.i18n import ChatLanguages
 from bot.licensing.models import Misconfigured
 from bot.outbound.delivery import Delivery
+from bot.outbound.support_chat import SupportChat
 from bot.views.digest import backend_down, backend_rejects, backend_up
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class OperatorAlerts:
         self.window_seconds = window_seconds
         self._last_sent: dict[str, float] = {}
         self._told_backend_down = False
+        self.support_chat: SupportChat | None = None  # set with the desk: the Alerts topic
 
     async def backend_misconfigured(self, problem: Misconfigured) -> None:
         await self._send("backend-auth", lambda: backend_rejects(problem.status_code))
@@ -63,7 +65,10 @@ class OperatorAlerts:
         async with self.languages.speaking_to(self.chat_id):
             text = render()
         try:
-            sent = await self.delivery.send(self.chat_id, text)
+            if self.support_chat is not None:
+                sent = await self.support_chat.send(text)
+            else:
+                sent = await self.delivery.send(self.chat_id, text)
         except TelegramAPIError as exc:
             logger.error("could not alert the support chat %s: %s", self.chat_id, exc)
             return False

@@ -6,6 +6,7 @@ from bot.clock import Clock
 from bot.i18n import ChatLanguages
 from bot.licensing.models import CheckResult, Found
 from bot.outbound.delivery import Delivery
+from bot.outbound.desk_notes import DeskNotes
 from bot.outbound.status_board import StatusBoard
 from bot.views.answers import paste_answer
 from bot.views.keyboards import renewal_keyboard
@@ -24,6 +25,7 @@ class Announcer:
         self.board = board
         self.clock = clock
         self.languages = languages
+        self.notes: DeskNotes | None = None  # set with the desk: a note in the topic
 
     async def answer(self, chat_id: int, reply_to: int | None, results: list[CheckResult]) -> None:
         today = self.clock.today()
@@ -34,3 +36,5 @@ class Announcer:
         sent = await self.delivery.send(chat_id, text, reply_to=reply_to, markup=markup)
         if sent is not None and checks:
             await self.board.refresh(sent.chat.id)
+        if sent is not None and self.notes is not None:
+            await self.notes.delayed_answer(sent.chat.id, len(checks), len(results))

@@ -15,8 +15,11 @@ from bot.i18n import ChatLanguages
 from bot.licensing.models import LicenseCheck
 from bot.licensing.schedule import ENDED, ENDING_SOON_DAYS, RECENTLY_ENDED_DAYS
 from bot.outbound.delivery import Delivery
+from bot.outbound.desk_notes import DeskNotes
 from bot.outbound.status_board import StatusBoard
+from bot.outbound.support_chat import SupportChat
 from bot.outbound.throttle import background_sends
+from bot.views.desk_tools import ratings_line
 from bot.views.digest import digest_text
 from bot.views.keyboards import renewal_keyboard
 from bot.views.reminders import reminder_text, renewed_text
@@ -40,6 +43,8 @@ class ReminderSender:
         *,
         page_size: int = 200,
         concurrency: int = 8,
+        support_chat: SupportChat | None = None,
+        notes: DeskNotes | None = None,
     ) -> None:
         self.repo = repo
         self.board = board
@@ -47,6 +52,8 @@ class ReminderSender:
         self.languages = languages
         self.support_chat_id = support_chat_id
         self.page_size = page_size
+        self.support_chat = support_chat  # the digest goes there (the forum's Alerts topic)
+        self.notes = notes  # what a customer was told also shows in their desk topic
         self._slots = asyncio.Semaphore(concurrency)
 
     async def remind(
@@ -64,6 +71,8 @@ class ReminderSender:
             )
             if stage == ENDED:
                 await self.board.refresh(sent.chat.id)
+            if self.notes is not None:
+                await self.notes.reminder(sent.chat.id, check, stage)
         return sent.chat.id
 
     async def renewed(self, chat_id: int, fresh: LicenseCheck, *, announce: bool) -> None:
@@ -71,7 +80,9 @@ class ReminderSender:
             if announce:
                 async with self.languages.speaking_to(chat_id):
                     text = renewed_text(fresh)
-                await self.delivery.send(chat_id, text)
+                sent = await self.delivery.send(chat_id, text)
+                if sent is not None and self.notes is not None:
+                    await self.notes.renewed(sent.chat.id, fresh)
             await self.board.refresh(chat_id)
 
     async def refresh_statuses(self, today: date) -> None:
@@ -100,7 +111,13 @@ class ReminderSender:
         ended = await self.repo.expiring_between(
             today - timedelta(days=RECENTLY_ENDED_DAYS), today - timedelta(days=1)
         )
+        ratings = await self.repo.take_ratings_for_digest()
         async with self.languages.speaking_to(self.support_chat_id):
             text = digest_text(today, ending, ended)
+            if self.support_chat is not None and self.support_chat.desk.enabled:
+                text += "\n\n" + ratings_line(ratings)
         with background_sends():
-            await self.delivery.send(self.support_chat_id, text)
+            if self.support_chat is not None:
+                await self.support_chat.send(text)
+            else:
+                await self.delivery.send(self.support_chat_id, text)

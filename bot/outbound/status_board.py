@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -31,6 +32,8 @@ NO_RIGHTS_MARKERS = ("not enough rights", "chat_admin_required", "rights")
 class StatusBoard:
     """Keeps the chat's status message true, in the chat's language; one refresh at a time."""
 
+    after_refresh: Callable[[int], Awaitable[None]] | None = None
+
     def __init__(
         self,
         bot: Bot,
@@ -56,6 +59,8 @@ class StatusBoard:
                 await self._refresh(exc.migrate_to_chat_id)
             except TelegramForbiddenError as exc:
                 await self.delivery.chat_gone(chat_id, exc.message)
+        if self.after_refresh is not None and chat_id > 0:  # a private chat: the desk's card
+            await self.after_refresh(chat_id)
 
     async def _refresh(self, chat_id: int) -> None:
         chat = await self.repo.get_chat(chat_id)

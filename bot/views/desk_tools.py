@@ -1,0 +1,221 @@
+"""Texts of the desk's tools: topic commands, /queue, closing and rating, working hours,
+the request for license info, notes in a customer's topic, the forum's rights and Alerts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.licensing.models import LicenseCheck
+from bot.licensing.schedule import ENDED, LAST_DAY
+from bot.views.format import fit, fmt_date, module_title
+from storage.desk_admin import RatingSummary
+from storage.records import Conversation
+
+STARS = "⭐"
+
+
+def alerts_topic_name() -> str:
+    return _("Alerts")
+
+
+def right_names() -> dict[str, str]:
+    """The bot's admin rights the desk needs, as Telegram's admin settings name them."""
+    return {
+        "can_manage_topics": _("Manage topics"),
+        "can_pin_messages": _("Pin messages"),
+        "can_delete_messages": _("Delete messages"),
+    }
+
+
+def missing_rights_text(missing: list[str]) -> str:
+    names = right_names()
+    return _(
+        "⚠️ The support desk needs more rights here. Make the bot an administrator with: "
+        "{rights}. Without them it cannot open topics for customers, pin their cards or "
+        "tidy up."
+    ).format(rights=", ".join(f"«{names.get(r, r)}»" for r in missing))
+
+
+def topic_only() -> str:
+    return _("This command works in a customer's topic.")
+
+
+def already_closed() -> str:
+    return _("This conversation is already closed.")
+
+
+def closed_in_topic() -> str:
+    return _("✅ Conversation closed; the customer was told. Their next message reopens it.")
+
+
+def closed_for_customer() -> str:
+    return _(
+        "The conversation with support is closed. If you have another question, just "
+        "write here: that opens it again.\n\nHow would you rate the help you got?"
+    )
+
+
+def rating_thanks(score: int) -> str:
+    return _("Thank you for your rating: {stars}").format(stars=STARS * score)
+
+
+def rated_already() -> str:
+    return _("You have already rated this conversation. Thank you!")
+
+
+def rating_note(score: int) -> str:
+    return _("⭐ The customer rated the conversation: {score} of 5.").format(score=score)
+
+
+def banned(done: bool) -> str:
+    if done:
+        return _(
+            "🚫 Banned: this customer's messages are no longer passed on, and they are "
+            "not told. /unban undoes it."
+        )
+    return _("This customer is already banned.")
+
+
+def unbanned(done: bool) -> str:
+    if done:
+        return _("✅ Unbanned: this customer's messages are passed on again.")
+    return _("This customer is not banned.")
+
+
+def wait_time(seconds: float) -> str:
+    minutes = max(int(seconds // 60), 0)
+    if minutes < 60:
+        return ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+    hours = minutes // 60
+    if hours < 48:
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=minutes % 60)
+    return ngettext("{n} day", "{n} days", hours // 24).format(n=hours // 24)
+
+
+def topic_link(forum_id: int, topic_id: int) -> str:
+    raw = str(forum_id)
+    internal = raw[4:] if raw.startswith("-100") else raw.lstrip("-")
+    return f"https://t.me/c/{internal}/{topic_id}"
+
+
+def queue_text(forum_id: int, waiting: list[Conversation], now: float) -> str:
+    """/queue: conversations waiting for an answer, the longest wait first."""
+    if not waiting:
+        return _("Nobody is waiting for an answer.")
+    lines = [
+        ngettext(
+            "⏳ <b>{count} conversation is waiting for an answer</b> (longest wait first):",
+            "⏳ <b>{count} conversations are waiting for an answer</b> (longest wait first):",
+            len(waiting),
+        ).format(count=len(waiting))
+    ]
+    for conv in waiting:
+        title = escape(conv.topic_title or "❔ " + conv.name)
+        if conv.topic_id is not None:
+            title = f'<a href="{topic_link(forum_id, conv.topic_id)}">{title}</a>'
+        wait = wait_time(now - (conv.waiting_since or now))
+        lines.append(_("• {title} — waiting {wait}").format(title=title, wait=wait))
+    return fit(lines, sep="\n")
+
+
+def opening_time(opening: datetime) -> str:
+    """When agents start work next, in the reader's words, with the zone's UTC offset."""
+    offset = opening.utcoffset()
+    hours = int(offset.total_seconds() // 3600) if offset else 0
+    minutes = int(offset.total_seconds() % 3600 // 60) if offset else 0
+    zone = f"UTC{hours:+d}" + (f":{minutes:02d}" if minutes else "")
+    return _("{date} at {time} ({zone})").format(
+        date=fmt_date(opening.date()), time=opening.strftime("%H:%M"), zone=zone
+    )
+
+
+def after_hours(opening: datetime) -> str:
+    return _(
+        "Thank you, your message has been passed on to support. Our agents are not at "
+        "work right now; they will answer from {when}."
+    ).format(when=opening_time(opening))
+
+
+def ask_for_license() -> str:
+    return _(
+        "Thank you, your message has been passed on to support. To help you faster, "
+        "please also send your module's license information:\n"
+        "1. In 1C-Bitrix open: Control panel → Settings → Modules → [your module] → "
+        "Settings.\n"
+        "2. In the license block press «Скопировать информацию о лицензии» (Copy license "
+        "information).\n"
+        "3. Paste the copied text here."
+    )
+
+
+def ratings_line(summary: RatingSummary) -> str:
+    """The digest's line on the ratings given since the previous digest."""
+    if not summary.count or summary.average is None:
+        return _("⭐ No ratings since the previous digest.")
+    return ngettext(
+        "⭐ Ratings since the previous digest: {count}, average {average} of 5.",
+        "⭐ Ratings since the previous digest: {count}, average {average} of 5.",
+        summary.count,
+    ).format(count=summary.count, average=f"{summary.average:.1f}")
+
+
+def reminder_note(stage: str, check: LicenseCheck) -> str:
+    """A reminder the customer got privately, as a note in their topic."""
+    module = module_title(check)
+    if stage == ENDED:
+        return _("🔔 The customer was told that support for {module} has ended.").format(
+            module=module
+        )
+    if stage == LAST_DAY or check.expires_on is None:
+        return _(
+            "🔔 The customer was told that today is the last day of support for {module}."
+        ).format(module=module)
+    return _("🔔 The customer was reminded that support for {module} ends on {date}.").format(
+        module=module, date=fmt_date(check.expires_on)
+    )
+
+
+def renewed_note(check: LicenseCheck) -> str:
+    if check.expires_on is None:
+        return _("🎉 The customer was told that {module} is active again.").format(
+            module=module_title(check)
+        )
+    return _("🎉 The customer was told that {module} is renewed until {date}.").format(
+        module=module_title(check), date=fmt_date(check.expires_on)
+    )
+
+
+def delayed_answer_note(found: int, total: int) -> str:
+    return _(
+        "📨 The customer got the answer to a delayed license check ({found} of {total} found)."
+    ).format(found=found, total=total)
+
+
+def blocked_note(blocked: bool) -> str:
+    if blocked:
+        return _("🚫 The customer blocked the bot: answers cannot reach them.")
+    return _("✅ The customer unblocked the bot: answers reach them again.")
+
+
+class RateCallback(CallbackData, prefix="rate"):
+    """A customer's score (1–5) for the conversation that the forum message `closing` ended."""
+
+    closing: int
+    score: int
+
+
+def rating_keyboard(closing: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for score in range(1, 6):
+        builder.button(
+            text=f"{score} {STARS}", callback_data=RateCallback(closing=closing, score=score)
+        )
+    builder.adjust(5)
+    return builder.as_markup()
