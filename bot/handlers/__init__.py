@@ -2,7 +2,16 @@
 
 from aiogram import Router
 
-from bot.handlers import agents, common, errors, fallback, membership, paste, picture
+from bot.handlers import (
+    agents,
+    common,
+    desk_relay,
+    errors,
+    fallback,
+    membership,
+    paste,
+    picture,
+)
 
 
 def get_routers() -> list[Router]:
@@ -10,6 +19,7 @@ def get_routers() -> list[Router]:
     return [
         errors.get_router(),
         membership.get_router(),
+        desk_relay.get_router(),  # agents' messages in customers' topics go to the customer
         agents.get_router(),
         agents.get_refusal_router(),
         common.get_router(),
