@@ -109,6 +109,7 @@ MIGRATIONS.append(
             topic_id INTEGER,
             topic_title TEXT,
             card_message_id INTEGER,
+            card_text TEXT,
             closed INTEGER NOT NULL DEFAULT 0,
             banned INTEGER NOT NULL DEFAULT 0,
             waiting_since REAL,
@@ -122,8 +123,9 @@ MIGRATIONS.append(
         )""",
         "CREATE UNIQUE INDEX conversations_by_topic ON conversations(topic_id)"
         " WHERE topic_id IS NOT NULL",
-        # What is still to be delivered, in order per conversation (by id). Written before
-        # the incoming update counts as handled; deleted once delivered (or given up on).
+        # What is to be delivered, in order per conversation (by id). Written before the
+        # incoming update counts as handled; marked delivered (or given up on) rather than
+        # deleted, so that a replayed update finds its dedup_key; pruned after some days.
         """CREATE TABLE outbox (
             id INTEGER PRIMARY KEY,
             customer_id INTEGER NOT NULL,
@@ -137,9 +139,12 @@ MIGRATIONS.append(
             ready_at REAL NOT NULL,
             attempts INTEGER NOT NULL DEFAULT 0,
             last_error TEXT,
+            delivered_at REAL,
             created_at TEXT NOT NULL
         )""",
-        "CREATE INDEX outbox_by_conversation ON outbox(customer_id, id)",
+        "CREATE INDEX outbox_by_conversation ON outbox(customer_id, id)"
+        " WHERE delivered_at IS NULL",
+        "CREATE INDEX outbox_by_delivery ON outbox(delivered_at) WHERE delivered_at IS NOT NULL",
         # A message and its copy on the other side, so edits and replies can follow it.
         """CREATE TABLE message_links (
             customer_id INTEGER NOT NULL,

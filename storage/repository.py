@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from storage.chats import ChatStore
+from storage.conversations import ConversationStore
 from storage.db import Database
 from storage.desk_admin import DeskAdminStore
 from storage.inbox import InboxStore
 from storage.licenses import LicenseStore
+from storage.links import LinkStore
+from storage.outbox import OutboxStore
 from storage.pending import PendingStore
 from storage.reminders import ReminderStore
 
 
-class Repository(ChatStore, LicenseStore, PendingStore, InboxStore, ReminderStore, DeskAdminStore):
+class Repository(
+    ChatStore,
+    LicenseStore,
+    PendingStore,
+    InboxStore,
+    ReminderStore,
+    ConversationStore,  # the support desk
+    OutboxStore,
+    LinkStore,
+    DeskAdminStore,
+):
     """Chats, verified licenses, pending checks and the update inbox on disk."""
 
     def __init__(self, db: Database) -> None:

@@ -6,6 +6,7 @@ from bot.handlers import (
     agents,
     common,
     desk_rating,
+    desk_relay,
     desk_topics,
     errors,
     fallback,
@@ -20,6 +21,7 @@ def get_routers() -> list[Router]:
     return [
         errors.get_router(),
         membership.get_router(),
+        desk_relay.get_router(),  # agents' messages in customers' topics go to the customer
         desk_topics.get_router(),  # the forum's topic commands, before the general ones
         desk_rating.get_router(),
         agents.get_router(),

@@ -41,8 +41,32 @@ logger = logging.getLogger(__name__)
 
 # Methods that put a message into a chat count towards the per-chat limits.
 CHAT_MESSAGE_METHODS = frozenset(
-    {"sendMessage", "copyMessage", "forwardMessage", "sendPhoto", "sendDocument"}
+    {
+        "sendMessage",
+        "copyMessage",
+        "forwardMessage",
+        "sendPhoto",
+        "sendDocument",
+        # the support desk relays whatever customers and agents send
+        "copyMessages",
+        "forwardMessages",
+        "sendMediaGroup",
+        "sendVoice",
+        "sendVideo",
+        "sendVideoNote",
+        "sendAudio",
+        "sendAnimation",
+        "sendSticker",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+    }
 )
+# Methods that put several messages into a chat at once: each counts in the group's minute.
+MULTI_MESSAGE_FIELDS = {"copyMessages": "message_ids", "forwardMessages": "message_ids"}
+MULTI_MESSAGE_FIELDS["sendMediaGroup"] = "media"
 # Everything that writes counts towards the global limit.
 WRITE_PREFIXES = ("send", "edit", "pin", "unpin", "copy", "forward", "delete")
 
@@ -81,16 +105,19 @@ class SlidingWindow:
         self.period = period
         self._times: deque[float] = deque()
 
-    def wait(self, now: float) -> float:
-        """Seconds until one more event fits (0 if it fits now)."""
+    def wait(self, now: float, count: int = 1) -> float:
+        """Seconds until `count` more events fit (0 if they fit now; more than `limit`
+        wait for an empty window)."""
         while self._times and self._times[0] <= now - self.period:
             self._times.popleft()
-        if len(self._times) < self.limit:
+        count = min(count, self.limit)
+        excess = len(self._times) + count - self.limit
+        if excess <= 0:
             return 0.0
-        return self._times[0] + self.period - now
+        return self._times[excess - 1] + self.period - now
 
-    def record(self, now: float) -> None:
-        self._times.append(now)
+    def record(self, now: float, count: int = 1) -> None:
+        self._times.extend([now] * count)
 
 
 class PriorityGate:
@@ -172,8 +199,8 @@ class FloodLimits:
         """The chat whose per-chat limits this request counts towards, if any."""
         return chat_id if isinstance(chat_id, int) and api_method in CHAT_MESSAGE_METHODS else None
 
-    async def acquire(self, api_method: str, chat_id: int | str | None) -> None:
-        """Wait until this request may go out now."""
+    async def acquire(self, api_method: str, chat_id: int | str | None, messages: int = 1) -> None:
+        """Wait until this request (putting `messages` messages into the chat) may go out."""
         chat = self._chat(api_method, chat_id)
         writes = api_method.startswith(WRITE_PREFIXES)
         if chat is None:
@@ -184,7 +211,7 @@ class FloodLimits:
         self._chat_users[chat] = self._chat_users.get(chat, 0) + 1
         try:
             async with lock:  # one message per chat passes the gates at a time, in order
-                await self._chat_turn(chat, writes)
+                await self._chat_turn(chat, writes, messages)
         finally:
             self._chat_users[chat] -= 1
             if not self._chat_users[chat]:
@@ -201,14 +228,14 @@ class FloodLimits:
             after = asyncio.get_running_loop().time() + self.chat_interval
             self._next_send[chat] = max(self._next_send[chat], after)
 
-    async def _chat_turn(self, chat: int, writes: bool) -> None:
+    async def _chat_turn(self, chat: int, writes: bool, messages: int = 1) -> None:
         loop = asyncio.get_running_loop()
         group = self._group(chat) if chat < 0 else None
         while True:
             now = loop.time()
             wait = self._next_send.get(chat, 0.0) - now
             if group is not None:
-                wait = max(wait, group.wait(now))
+                wait = max(wait, group.wait(now, messages))
             if wait > 0:  # the chat's turn, or the group's minute, is still to come
                 await asyncio.sleep(wait)
                 continue
@@ -220,7 +247,7 @@ class FloodLimits:
             if now >= self._next_send.get(chat, 0.0):
                 break
         if group is not None:
-            group.record(now)
+            group.record(now, min(messages, group.limit))
         self._next_send[chat] = now + self.chat_interval
         self._next_send.move_to_end(chat)
         if len(self._next_send) > self.max_chats:
@@ -259,8 +286,10 @@ class FloodControlMiddleware(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         api_method = method.__api_method__
         chat_id = getattr(method, "chat_id", None)
+        field = MULTI_MESSAGE_FIELDS.get(api_method)
+        messages = max(1, len(getattr(method, field, None) or ())) if field else 1
         for attempt in range(self.max_retries + 1):
-            await self.limits.acquire(api_method, chat_id)
+            await self.limits.acquire(api_method, chat_id, messages)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:

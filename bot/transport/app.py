@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.config import OFFICIAL_TELEGRAM_API, Settings
 from bot.handlers import get_routers
 from bot.handlers.context import AgentFlagMiddleware, ChatLanguageMiddleware
+from bot.handlers.desk_relay import CustomerRelay
 from bot.handlers.quota import LookupQuota
 from bot.i18n import ChatLanguages, Translator
 from bot.licensing.backend import LicenseBackend
@@ -30,8 +31,15 @@ from bot.ocr.reader import OcrReader
 from bot.outbound.alerts import OperatorAlerts
 from bot.outbound.announce import Announcer
 from bot.outbound.delivery import Delivery
+from bot.outbound.desk import SupportDesk
+from bot.outbound.desk_notes import DeskNotes
+from bot.outbound.outbox import Outbox
+from bot.outbound.relay import Courier
 from bot.outbound.status_board import StatusBoard
+from bot.outbound.support_chat import SupportChat
 from bot.outbound.throttle import FloodControlMiddleware, FloodLimits
+from bot.outbound.topics import TopicKeeper
+from bot.transport.desk_setup import DeskSetup
 from bot.transport.inbox import UpdateInbox
 from bot.transport.polling import DurablePolling
 from bot.transport.profile import set_profile
@@ -81,6 +89,7 @@ class BotApp:
     metrics: Metrics
     servers: Servers
     ocr: OcrReader | None = None
+    outbox: Outbox | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll (or serve the webhook) until `stop` is set; then finish what runs, close all."""
@@ -94,6 +103,8 @@ class BotApp:
             await self.inbox.replay()
             background.append(asyncio.create_task(self.worker.run(), name="retry-worker"))
             background.append(asyncio.create_task(self.scheduler.run(), name="reminders"))
+            if self.outbox is not None:
+                background.append(asyncio.create_task(self.outbox.run(), name="desk-outbox"))
             if self.settings.webhook_mode:
                 await stop.wait()
             else:
@@ -133,6 +144,7 @@ async def build_app(
     retry_base: float = 2.0,
     poll_timeout: int = 25,
     scheduler_interval: float = 60.0,
+    album_wait: float = 1.0,
     flood_limits: FloodLimits | None = None,
     backend_options: dict[str, Any] | None = None,
     ocr_options: dict[str, Any] | None = None,
@@ -176,6 +188,22 @@ async def build_app(
     if ocr_reader is not None:
         reader = ocr_reader  # read on every scrape
         metrics.ocr_queue.set_function(lambda: reader.queue_length)
+    # The support desk: on once the start-up check finds SUPPORT_CHAT_ID to be a forum.
+    desk = SupportDesk(chat_id=settings.support_chat_id)
+    topics = TopicKeeper(bot, repo, desk, clock, i18n)
+    outbox = Outbox(
+        repo,
+        desk,
+        clock,
+        Courier(bot, repo, desk, topics, i18n),
+        album_wait=album_wait,
+        retry_base=retry_base,
+    )
+    # The desk's tools: alerts and the digest in the Alerts topic, notes in customers' topics.
+    support_chat = SupportChat(bot, delivery, desk, repo, languages, settings.support_chat_id)
+    alerts.support_chat = support_chat
+    desk_notes = DeskNotes(outbox, desk, repo, languages)
+    board.after_refresh = topics.refresh  # a status change shows in the topic's card and name
     dp = Dispatcher(
         i18n=i18n,
         settings=settings,
@@ -188,23 +216,38 @@ async def build_app(
         delivery=delivery,
         quota=LookupQuota.from_settings(settings, clock),
         ocr_reader=ocr_reader,
+        desk=desk,
+        topics=topics,
+        outbox=outbox,
+        desk_notes=desk_notes,
     )
     dp.update.outer_middleware(UpdateCounter(metrics))
     dp.update.outer_middleware(AgentFlagMiddleware())
     ChatLanguageMiddleware(i18n).setup(dp)
+    CustomerRelay().setup(dp)  # customers' private messages are on disk before handling
     dp.include_routers(*get_routers())
     dp.startup.register(on_startup)
+    dp.startup.register(DeskSetup(bot, desk, repo, languages, support_chat).run)
     dp.shutdown.register(on_shutdown)
     inbox = UpdateInbox(bot, dp, repo)
     polling = DurablePolling(bot, dp, inbox, poll_timeout=poll_timeout)
     secret = settings.webhook_secret.get_secret_value()
     webhook = DurableWebhook(dp, bot, inbox, secret) if settings.webhook_mode else None
-    worker = RetryWorker(service, Announcer(delivery, board, clock, languages))
+    announcer = Announcer(delivery, board, clock, languages)
+    announcer.notes = desk_notes
+    worker = RetryWorker(service, announcer)
     scheduler = ReminderScheduler(
         repo,
         service,
         CountedReminderSender(
-            repo, board, delivery, languages, settings.support_chat_id, metrics=metrics
+            repo,
+            board,
+            delivery,
+            languages,
+            settings.support_chat_id,
+            metrics=metrics,
+            support_chat=support_chat,
+            notes=desk_notes,
         ),
         clock,
         reminder_days=settings.reminder_days,
@@ -228,4 +271,5 @@ async def build_app(
         metrics,
         servers,
         ocr_reader,
+        outbox,
     )

@@ -63,7 +63,7 @@ QUICK_BACKEND = {"timeout": 0.3, "connect_timeout": 1.0, "open_seconds": 0.5}
 class NoFloodLimits(FloodLimits):
     """Telegram's flood limits switched off (a 429 is still waited out)."""
 
-    async def acquire(self, api_method: str, chat_id: int | str | None) -> None:
+    async def acquire(self, api_method: str, chat_id: int | str | None, messages: int = 1) -> None:
         return None
 
 
