@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.handlers.filters import FromPerson
 from bot.outbound.desk import SupportDesk
-from bot.views.desk_tools import after_hours, ask_for_license
+from bot.views.desk_tools import customer_reply
 from bot.views.help import help_text
 from bot.views.notices import button_stale
 from storage.repository import Repository
@@ -74,15 +74,16 @@ async def on_private_other(
         return  # not relayed, and not told
     now = clock.now()
     hours = settings.working_hours
-    if not hours.is_open(now):
-        opening = hours.next_opening(now)
-        if opening and await repo.claim_auto_reply(customer.id, now.timestamp(), AUTO_REPLY_GAP):
-            await message.answer(after_hours(opening))
-            return
-    if not await repo.licenses_for_chat(customer.id) and await repo.claim_license_request(
-        customer.id
+    opening = None if hours.is_open(now) else hours.next_opening(now)
+    if opening is not None and not await repo.claim_auto_reply(
+        customer.id, now.timestamp(), AUTO_REPLY_GAP
     ):
-        await message.answer(ask_for_license())
+        opening = None  # told within the last 12 hours
+    ask = not await repo.licenses_for_chat(customer.id) and await repo.claim_license_request(
+        customer.id
+    )
+    if opening is not None or ask:
+        await message.answer(customer_reply(opening, ask))
 
 
 async def on_unknown_button(query: CallbackQuery) -> None:

@@ -136,23 +136,28 @@ def opening_time(opening: datetime) -> str:
     )
 
 
-def after_hours(opening: datetime) -> str:
-    return _(
-        "Thank you, your message has been passed on to support. Our agents are not at "
-        "work right now; they will answer from {when}."
-    ).format(when=opening_time(opening))
-
-
-def ask_for_license() -> str:
-    return _(
-        "Thank you, your message has been passed on to support. To help you faster, "
-        "please also send your module's license information:\n"
-        "1. In 1C-Bitrix open: Control panel → Settings → Modules → [your module] → "
-        "Settings.\n"
-        "2. In the license block press «Скопировать информацию о лицензии» (Copy license "
-        "information).\n"
-        "3. Paste the copied text here."
-    )
+def customer_reply(opening: datetime | None, ask_license: bool) -> str:
+    """The bot's own reply to a customer's message for the agents: when agents will answer
+    (outside working hours) and/or a request for the license info."""
+    parts = [_("Thank you, your message has been passed on to support.")]
+    if opening is not None:
+        parts.append(
+            _("Our agents are not at work right now; they will answer from {when}.").format(
+                when=opening_time(opening)
+            )
+        )
+    if ask_license:
+        parts.append(
+            _(
+                "To help you faster, please also send your module's license information:\n"
+                "1. In 1C-Bitrix open: Control panel → Settings → Modules → [your module] → "
+                "Settings.\n"
+                "2. In the license block press «Скопировать информацию о лицензии» (Copy "
+                "license information).\n"
+                "3. Paste the copied text here."
+            )
+        )
+    return "\n\n".join(parts)
 
 
 def ratings_line(summary: RatingSummary) -> str:

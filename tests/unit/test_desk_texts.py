@@ -65,9 +65,12 @@ def test_wait_times_read_naturally() -> None:
 
 def test_next_opening_in_both_languages() -> None:
     opening = datetime(2026, 6, 22, 10, tzinfo=ZoneInfo("Europe/Moscow"))
-    assert "22.06.2026 в 10:00 (UTC+3)" in views.after_hours(opening)
+    assert "22.06.2026 в 10:00 (UTC+3)" in views.customer_reply(opening, False)
     with translator().speaking(ENGLISH):
-        assert "22 Jun 2026 at 10:00 (UTC+3)" in views.after_hours(opening)
+        text = views.customer_reply(opening, True)
+    assert "they will answer from 22 Jun 2026 at 10:00 (UTC+3)." in text
+    assert "Copy license information" in text
+    assert "Скопировать" in views.customer_reply(None, True)
 
 
 def test_missing_rights_are_named_as_telegram_names_them() -> None:
