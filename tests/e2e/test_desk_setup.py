@@ -53,9 +53,7 @@ async def test_forum_with_every_right_gets_an_alerts_topic_once(
     assert "С прошлой сводки оценок не было" in digest.plain_text
 
 
-async def test_missing_rights_are_said_once_in_log_and_group(
-    telegram, start_bot, caplog, clock
-):
+async def test_missing_rights_are_said_once_in_log_and_group(telegram, start_bot, caplog, clock):
     forum = make_forum(telegram, can_manage_topics=False, can_delete_messages=False)
     with caplog.at_level(logging.INFO, logger=SETUP_LOG):
         bot = await start_bot(support_chat_id=forum["id"])
@@ -91,7 +89,7 @@ async def test_ordinary_group_leaves_the_desk_off(telegram, start_bot, caplog):
     private = f.private_chat(customer)
     telegram.send_text(private, customer, "Здравствуйте, вопрос")
     [answer] = await telegram.wait_sent(private["id"], 1)
-    assert "Как передать лицензию" in answer.plain_text  # the help, as without a desk
+    assert "Я проверяю лицензии" in answer.plain_text  # the help, as without a desk
 
 
 @pytest.mark.parametrize("chat", ["empty", "unreachable"])

@@ -27,7 +27,7 @@ async def test_license_and_recheck_in_a_customer_topic(telegram, backend, start_
     bot, forum = await start_desk(telegram, start_bot)
     expires = bot.app.clock.today() + timedelta(days=30)
     backend.add(RID, expires_on=expires, license_id="L-7", site="shop.example.ru")
-    customer, private, topic = await customer_writes(telegram, forum, text=widget_text(RID, expires))
+    _, private, topic = await customer_writes(telegram, forum, text=widget_text(RID, expires))
     await telegram.wait_for(lambda: telegram.pinned.get(private["id"]))
 
     await in_topic(telegram, forum, AGENT, topic, "/license")
@@ -39,8 +39,10 @@ async def test_license_and_recheck_in_a_customer_topic(telegram, backend, start_
     await in_topic(telegram, forum, AGENT, topic, "/recheck")
     await bot_says(telegram, forum["id"], f"до {ru(renewed)}", topic.thread_id)
     await telegram.wait_for(
-        lambda: ru(renewed) in (pinned_in_topic(telegram, forum["id"], topic.thread_id) or {})
-        .get("text", ""),
+        lambda: (
+            ru(renewed)
+            in (pinned_in_topic(telegram, forum["id"], topic.thread_id) or {}).get("text", "")
+        ),
         what="the card showing the renewal",
     )
 
@@ -57,10 +59,10 @@ async def test_close_rate_and_digest(telegram, start_bot, clock, db_path):
     assert rows(db_path, "SELECT closed FROM conversations") == [(1,)]
 
     telegram.press_button(private, customer, closed.message_id, closed.button_data[3])
-    await bot_says(telegram, private["id"], "Спасибо за оценку: ⭐⭐⭐⭐")
     await bot_says(telegram, forum["id"], "Клиент оценил обращение: 4 из 5", topic.thread_id)
     assert rows(db_path, "SELECT customer_id, score FROM ratings") == [(customer["id"], 4)]
     edited = telegram.message(private["id"], closed.message_id)
+    assert edited.plain_text.endswith("Спасибо за оценку: ⭐⭐⭐⭐")
     assert edited.button_data == []
     telegram.press_button(private, customer, closed.message_id, closed.button_data[0])
     await telegram.wait_for(lambda: len(telegram.callback_answers) == 2)
@@ -79,7 +81,9 @@ async def test_closing_by_hand_counts_and_the_customer_reopens(telegram, start_b
     closed = await bot_says(telegram, private["id"], "Обращение в поддержку закрыто")
     assert len(closed.button_data) == 5
     telegram.send_text(private, customer, "Ещё вопрос")
-    await wait_topic(telegram, forum["id"], lambda t: t.thread_id == topic.thread_id and not t.closed)
+    await wait_topic(
+        telegram, forum["id"], lambda t: t.thread_id == topic.thread_id and not t.closed
+    )
     await eventually(lambda: rows(db_path, "SELECT closed FROM conversations") == [(0,)])
     await telegram.wait_for(lambda: "Ещё вопрос" in copied_texts(telegram, forum["id"]))
     assert len(said(telegram, private["id"], "Обращение в поддержку закрыто")) == 1
