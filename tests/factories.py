@@ -114,6 +114,14 @@ def supergroup(
     return chat
 
 
+def forum_chat(title: str = "Support desk", *, id: int | None = None) -> dict[str, Any]:
+    """A forum supergroup (topics switched on): type supergroup, is_forum true. Message id 1
+    is taken (the chat's creation), so no topic gets the General topic's id, 1."""
+    chat = supergroup(title, id=id, is_forum=True)
+    note_message_id(chat["id"], 1)
+    return chat
+
+
 def channel(title: str = "News", *, username: str | None = None) -> dict[str, Any]:
     chat: dict[str, Any] = {"id": -next(_supergroup_ids), "type": "channel", "title": title}
     if username:
@@ -179,7 +187,9 @@ def message(
         if found:
             msg["entities"] = found
     if caption is not None:
-        if "photo" not in extra and "document" not in extra:
+        if not any(
+            k in extra for k in ("photo", "document", "voice", "video", "audio", "animation")
+        ):
             msg["photo"] = [_photo_size()]
         msg["caption"] = caption
         found = auto_entities(caption, kind="caption") if entities is None else entities
@@ -217,6 +227,54 @@ def image_document(
         "mime_type": mime_type,
         "file_size": file_size,
     }
+
+
+_MEDIA_DEFAULTS: dict[str, dict[str, Any]] = {
+    "voice": {"duration": 3, "mime_type": "audio/ogg", "file_size": 9_000},
+    "audio": {"duration": 120, "mime_type": "audio/mpeg", "file_size": 2_000_000},
+    "video": {"width": 1280, "height": 720, "duration": 10, "file_size": 3_000_000},
+    "video_note": {"length": 240, "duration": 5, "file_size": 300_000},
+    "animation": {"width": 320, "height": 240, "duration": 2, "file_size": 200_000},
+    "sticker": {
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "emoji": "👍",
+    },
+    "document": {"file_name": "log.txt", "mime_type": "text/plain", "file_size": 1_000},
+}
+
+
+def media_file(kind: str = "voice", **fields: Any) -> dict[str, Any]:
+    """The voice/audio/video/video_note/animation/sticker/document field of a Message, with
+    the fields Telegram always sends (`fields` override them)."""
+    uid = next(_file_ids)
+    return {
+        "file_id": f"AwACAgIAAxkBAAI{uid:08d}",
+        "file_unique_id": f"AgAE{uid:08d}",
+        **_MEDIA_DEFAULTS.get(kind, {}),
+        **fields,
+    }
+
+
+def quiz_poll(question: str = "2 + 2?", *, closed: bool = False) -> dict[str, Any]:
+    """The poll field of a quiz as a bot sees someone else's: no correct_option_id until it
+    is closed (such a message cannot be copied)."""
+    poll: dict[str, Any] = {
+        "id": str(next(_file_ids)),
+        "question": question,
+        "options": [{"text": t, "voter_count": 0} for t in ("3", "4")],
+        "total_voter_count": 0,
+        "is_closed": closed,
+        "is_anonymous": True,
+        "type": "quiz",
+        "allows_multiple_answers": False,
+    }
+    if closed:
+        poll["correct_option_id"] = 1
+    return poll
 
 
 def edited(original: dict[str, Any], text: str, *, edit_date: int | None = None) -> dict[str, Any]:

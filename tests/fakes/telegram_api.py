@@ -39,12 +39,12 @@ from aiohttp import web
 from multidict import MultiDict
 
 from tests import factories
+from tests.fakes.telegram_people import ForumPeople
 from tests.fakes.telegram_state import (
     ApiCall,
     ApiError,
     ChatState,
     SentMessage,
-    TelegramState,
     decode_params,
 )
 
@@ -70,9 +70,10 @@ class _Fault:
     times: int
 
 
-class FakeTelegram(TelegramState):
+class FakeTelegram(ForumPeople):
     """The fake server. State to look at (besides `sent`, `pinned`, `callback_answers`,
-    `edits`, `chats` from TelegramState): `calls` (every request, in order),
+    `edits`, `chats` from TelegramState, `topics` from telegram_forum.py, `copies` and
+    `reactions` from telegram_copy.py): `calls` (every request, in order),
     `confirmed_offset`, `unseen` (user messages hidden from the bot), `filtered_updates`
     (dropped by allowed_updates). Set `strict_html = False` to accept a stray "&" as
     Telegram itself does."""
@@ -350,8 +351,9 @@ class FakeTelegram(TelegramState):
         """A user sends a message (text=None + caption=... for a captioned photo).
 
         extra goes into the Message (forward_origin, entities, ...); reply_to_message may be
-        a message id in this chat. Returns the message, also when the bot cannot see it
-        (then it is in `unseen`).
+        a message id in this chat; message_thread_id=T writes in the forum topic T (see
+        telegram_people.py). Returns the message, also when the bot cannot see it (then it
+        is in `unseen`).
         """
         state = self._register_chat(chat)
         reply = extra.get("reply_to_message")
@@ -360,6 +362,7 @@ class FakeTelegram(TelegramState):
             replied = dict(state.messages[reply])
             replied.pop("reply_to_message", None)
             extra["reply_to_message"] = replied
+        self._topic_fields(state, extra)
         msg = factories.message(state.chat, user, text, **extra)
         self._deliver("message", msg)
         return msg
@@ -525,13 +528,25 @@ class FakeTelegram(TelegramState):
     # --- chat setup and fault injection ------------------------------------------------------
 
     def set_chat(
-        self, chat: dict[str, Any], *, can_pin: bool = True, admin: bool | None = None
+        self,
+        chat: dict[str, Any],
+        *,
+        can_pin: bool = True,
+        admin: bool | None = None,
+        rights: dict[str, bool] | None = None,
     ) -> None:
         """Register a chat. In groups the bot is an admin (unless admin=False: then privacy
-        mode hides ordinary messages from it) and may pin messages when can_pin is True."""
+        mode hides ordinary messages from it) and may pin messages when can_pin is True.
+
+        `rights` overrides the bot's admin rights (getChatMember reports them), e.g.
+        {"can_manage_topics": True}: by default the bot has every right but
+        can_manage_topics (tests.support.forum.make_forum gives it every right).
+        """
         state = self._register_chat(chat)
         state.chat = dict(chat)
-        state.can_pin = can_pin
+        rights = dict(rights or {})
+        state.can_pin = bool(rights.pop("can_pin_messages", can_pin))
+        state.rights = rights
         state.admin = True if admin is None else admin
         self._notify()
 
@@ -553,10 +568,6 @@ class FakeTelegram(TelegramState):
             self.push_update(
                 factories.my_chat_member_update(state.chat, by, self.bot_user, old, "kicked")
             )
-        self._notify()
-
-    def unblock(self, chat_id: int) -> None:
-        self._state(chat_id).blocked = False
         self._notify()
 
     def migrate(

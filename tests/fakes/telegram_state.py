@@ -47,6 +47,7 @@ _STRING_FIELDS = frozenset(
         "ip_address",
         "query",
         "data",
+        "icon_custom_emoji_id",
     }
 )
 
@@ -77,6 +78,10 @@ class SentMessage:
     disable_notification: bool = False
     link_preview_options: dict[str, Any] | None = None
     edit_count: int = 0
+    message_thread_id: int | None = None  # the forum topic (or reply thread) it went to
+    media: dict[str, Any] | None = None  # photo/document/voice/... fields; text is the caption
+    media_group_id: str | None = None
+    copied_from: tuple[int, int] | None = None  # (chat_id, message_id) of a copy's original
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -126,6 +131,7 @@ class ChatState:
     admin: bool = True
     blocked: bool = False
     migrated_to: int | None = None
+    rights: dict[str, Any] = field(default_factory=dict)  # the bot's admin rights, overrides
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)  # all, as Message JSON
     bot_messages: dict[int, SentMessage] = field(default_factory=dict)  # current state
     pins: list[int] = field(default_factory=list)  # pinned message ids, latest last
@@ -141,6 +147,16 @@ class ChatState:
     @property
     def is_group(self) -> bool:
         return self.type in ("group", "supergroup")
+
+    @property
+    def is_forum(self) -> bool:
+        return bool(self.chat.get("is_forum"))
+
+    def right(self, name: str) -> bool:
+        """Whether the bot, an admin here, has this admin right."""
+        if name == "can_pin_messages":
+            return self.admin and self.can_pin
+        return self.admin and bool(self.rights.get(name, name != "can_manage_topics"))
 
 
 def decode_params(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -253,6 +269,12 @@ class TelegramState:
             state.blocked = new["status"] in ("kicked", "left")
             state.admin = new["status"] in ("administrator", "creator")
             state.can_pin = bool(new.get("can_pin_messages", not state.is_group))
+            if state.admin:
+                state.rights = {
+                    k: v
+                    for k, v in new.items()
+                    if k.startswith("can_") and k != "can_pin_messages"
+                }
 
     def _set_pins(self, state: ChatState, pins: list[int]) -> None:
         state.pins = pins
@@ -327,14 +349,32 @@ class TelegramState:
             "from": self.bot_user,
             "chat": state.chat,
             "date": date,
-            "text": sent.plain_text,
         }
-        if sent.entities:
-            msg["entities"] = sent.entities
+        thread = sent.message_thread_id
+        if thread is not None:
+            msg["message_thread_id"] = thread
+            if state.is_forum:
+                msg["is_topic_message"] = True
+        if sent.media is not None:
+            msg.update(sent.media)
+            if sent.media_group_id:
+                msg["media_group_id"] = sent.media_group_id
+            if sent.plain_text:
+                msg["caption"] = sent.plain_text
+            if sent.entities:
+                msg["caption_entities"] = sent.entities
+        else:
+            msg["text"] = sent.plain_text
+            if sent.entities:
+                msg["entities"] = sent.entities
         if sent.link_preview_options:
             msg["link_preview_options"] = sent.link_preview_options
-        if sent.reply_to_message_id in state.messages:
-            replied = dict(state.messages[sent.reply_to_message_id])
+        # In a topic, a message that answers nothing else replies to the topic's first message.
+        replied_id = sent.reply_to_message_id
+        if replied_id is None and thread is not None and state.is_forum:
+            replied_id = thread
+        if replied_id in state.messages:
+            replied = dict(state.messages[replied_id])
             replied.pop("reply_to_message", None)
             msg["reply_to_message"] = replied
         if _markup_or_none(sent.reply_markup):
@@ -354,6 +394,18 @@ class TelegramState:
             return None
         raise ApiError(400, "Bad Request: message to be replied not found")
 
+    def _thread_for(
+        self, state: ChatState, params: dict[str, Any], reply_to: int | None
+    ) -> int | None:
+        """The message_thread_id a new message goes to (telegram_forum.py knows topics)."""
+        if params.get("message_thread_id") is not None:
+            raise ApiError(400, "Bad Request: message thread not found")
+        return None
+
+    def _posted_service(self, state: ChatState, msg: dict[str, Any]) -> None:
+        """A service message the bot's own call posted (FakeTelegram may deliver it)."""
+        state.messages[msg["message_id"]] = msg
+
     def _require_pin_rights(self, state: ChatState) -> None:
         if state.is_group and not (state.admin and state.can_pin):
             raise ApiError(400, NO_PIN_RIGHTS)
@@ -368,6 +420,14 @@ class TelegramState:
         if message_id not in state.bot_messages:
             raise ApiError(400, "Bad Request: message can't be edited")
         return state, state.bot_messages[message_id]
+
+    def _store_sent(self, state: ChatState, sent: SentMessage) -> dict[str, Any]:
+        """Keep a new bot message: as users see it, as sent, and as Message JSON."""
+        msg = self._message_json(state, sent, int(time.time()))
+        state.messages[sent.message_id] = msg
+        state.bot_messages[sent.message_id] = sent
+        self.sent.append(sent)
+        return msg
 
     def _store_edit(self, state: ChatState, new: SentMessage) -> dict[str, Any]:
         state.bot_messages[new.message_id] = new
@@ -455,9 +515,8 @@ class TelegramState:
 
     def _bot_member(self, state: ChatState) -> dict[str, Any]:
         if state.is_group and state.admin:
-            return factories.chat_member(
-                self.bot_user, "administrator", can_pin_messages=state.can_pin
-            )
+            rights = {**state.rights, "can_pin_messages": state.can_pin}
+            return factories.chat_member(self.bot_user, "administrator", **rights)
         return factories.chat_member(self.bot_user, "member")
 
     def _api_getChatMember(self, params: dict[str, Any]) -> Any:
@@ -500,6 +559,7 @@ class TelegramState:
         state = self._chat(params)
         source, parsed = self._format(params, editing=False)
         reply_to = self._reply_target(state, params)
+        thread = self._thread_for(state, params, reply_to)
         markup = params.get("reply_markup")
         _check_markup(markup)
         sent = SentMessage(
@@ -514,15 +574,14 @@ class TelegramState:
             entities=parsed.entities,
             disable_notification=bool(params.get("disable_notification")),
             link_preview_options=params.get("link_preview_options"),
+            message_thread_id=thread,
         )
-        msg = self._message_json(state, sent, int(time.time()))
-        state.messages[sent.message_id] = msg
-        state.bot_messages[sent.message_id] = sent
-        self.sent.append(sent)
-        return msg
+        return self._store_sent(state, sent)
 
     def _api_editMessageText(self, params: dict[str, Any]) -> Any:
         state, current = self._editable(params)
+        if current.media is not None:
+            raise ApiError(400, "Bad Request: there is no text in the message to edit")
         source, parsed = self._format(params, editing=True)
         markup = params.get("reply_markup")
         _check_markup(markup)
