@@ -78,9 +78,11 @@ class CustomerRelay(BaseMiddleware):
             and event.content_type in RELAYED
             and not is_command(event)
         )
-        if relayed and isinstance(event, Message) and outbox is not None:
-            await outbox.from_customer(event)
-        result = await handler(event, data)
+        if not (relayed and isinstance(event, Message) and outbox is not None):
+            return await handler(event, data)
+        await outbox.from_customer(event)
+        with outbox.handling(event.chat.id):
+            result = await handler(event, data)
         if relayed and isinstance(event, Message) and outbox is not None:
             text = event.text or event.caption
             if text and parse_claims(text):  # a paste: the card and name may change

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import random
 import time
+from collections.abc import Iterator
 
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardMarkup, Message
@@ -29,6 +30,7 @@ from storage.repository import Repository
 logger = logging.getLogger(__name__)
 
 ALBUM_WAIT = 1.0  # seconds an album's first part waits for the others
+HANDOFF = 0.3  # seconds from one update's end to the next one's middleware, at most
 MAX_ATTEMPTS = 12  # transient failures in a row before an item is given up (about 1 h)
 KEEP_DELIVERED = 7 * 86400.0  # dedup keys of delivered items are kept this long
 POLL_EVERY = 60.0
@@ -68,6 +70,8 @@ class Outbox:
         self._lanes: dict[int, asyncio.Task[None]] = {}
         self._poked: set[int] = set()
         self._running = False
+        self._handling: dict[int, int] = {}  # customers whose update is being handled now
+        self._handled_at: dict[int, float] = {}  # when their last update was handled
 
     # --- queueing -----------------------------------------------------------------------
 
@@ -182,6 +186,36 @@ class Outbox:
             self._kick(item.customer_id)
         return queued
 
+    @contextlib.contextmanager
+    def handling(self, customer_id: int) -> Iterator[None]:
+        """A customer's update is being handled: the next part of an album may be behind it
+        (updates of one chat are handled one at a time), so an album waits for it."""
+        self._handling[customer_id] = self._handling.get(customer_id, 0) + 1
+        try:
+            yield
+        finally:
+            self._handling[customer_id] -= 1
+            if not self._handling[customer_id]:
+                del self._handling[customer_id]
+            self._handled_at[customer_id] = time.time()
+            if len(self._handled_at) > 1000:  # bounded: only the last moments matter
+                self._handled_at.clear()
+
+    def _album_wait(self, items: list[OutboxItem]) -> float:
+        """Seconds the head must still wait: an album until its last part is
+        `album_wait` old and no update of the customer is being handled; else its retry."""
+        head = items[0]
+        now = time.time()
+        if head.media_group_id is None:
+            return head.ready_at - now
+        parts = [i for i in items if i.media_group_id == head.media_group_id]
+        wait = max(i.ready_at for i in parts) - now
+        if head.customer_id in self._handling:
+            wait = max(wait, 0.05)
+        # The next update of the chat starts a moment after the last one ends.
+        handled = self._handled_at.get(head.customer_id, 0.0)
+        return max(wait, handled + HANDOFF - now)
+
     # --- delivering ---------------------------------------------------------------------
 
     async def run(self) -> None:
@@ -227,7 +261,7 @@ class Outbox:
                     if customer_id in self._poked:
                         continue
                     return
-                wait = items[0].ready_at - time.time()
+                wait = self._album_wait(items)
                 if wait > 0:  # an album waiting for its parts, or a retry's time
                     await asyncio.sleep(wait)
                     continue

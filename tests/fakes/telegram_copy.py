@@ -313,7 +313,12 @@ class CopyState(ForumState):
 
         return send
 
-    def _media_field(self, kind: str, value: Any) -> dict[str, Any] | list[dict[str, Any]]:
+    def _media_field(
+        self, kind: str, params: dict[str, Any]
+    ) -> dict[str, Any] | list[dict[str, Any]]:
+        value = params.get(kind)
+        if isinstance(value, str) and value.startswith("attach://"):
+            value = params.get(value.removeprefix("attach://"))
         if isinstance(value, str):
             if value not in self.files and not value.startswith(("http://", "https://")):
                 raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
@@ -326,13 +331,15 @@ class CopyState(ForumState):
             sizes = factories.photo_sizes(len(data))
             self.files[sizes[-1]["file_id"]] = data
             return sizes
-        document = factories.image_document(len(data), mime_type="application/octet-stream")
-        self.files[document["file_id"]] = data
-        return document
+        media = factories.media_file(kind, file_size=len(data))
+        if kind == "document" and getattr(value, "filename", None):
+            media["file_name"] = value.filename
+        self.files[media["file_id"]] = data
+        return media
 
     def _send_media(self, kind: str, params: dict[str, Any]) -> Any:
         state = self._chat(params)
-        field_value = self._media_field(kind, params.get(kind))
+        field_value = self._media_field(kind, params)
         caption = self._parse(str(params.get("caption") or ""), params, "caption_entities")
         if len(caption.text) > CAPTION_LIMIT:
             raise ApiError(400, "Bad Request: message caption is too long")

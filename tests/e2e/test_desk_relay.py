@@ -1,0 +1,193 @@
+"""End to end: the support desk relays customers' private messages to their topic and back."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from tests import factories as f
+from tests.fakes.telegram_api import FakeTelegram
+from tests.support.desk_relay import Desk, Start
+from tests.support.disk import rows
+from tests.support.forum import (
+    bot_messages,
+    copies_to,
+    pinned_in_topic,
+    reactions_on,
+    topics,
+    wait_topic,
+    wait_topics,
+)
+from tests.support.widget import widget_text
+
+RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
+
+
+@pytest.fixture
+def desk(telegram: FakeTelegram, start_bot: Start) -> Desk:
+    return Desk(telegram, start_bot)
+
+
+def customer(name: str = "Alice", **kw: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    person = f.user(name, username=name.lower() + "_shop", **kw)
+    return person, f.private_chat(person)
+
+
+async def test_first_contact_opens_one_topic_with_its_card_and_name(desk, telegram):
+    await desk.start()
+    alice, chat = customer()
+    telegram.send_text(chat, alice, "Здравствуйте, не работает синхронизация")
+
+    [topic] = await wait_topics(telegram, desk.id)
+    assert await desk.wait_copies(topic.thread_id, 1) == [
+        "Здравствуйте, не работает синхронизация"
+    ]
+    assert topic.name == "❔ Alice"
+    card = await telegram.wait_for(lambda: pinned_in_topic(telegram, desk.id, topic.thread_id))
+    card_text = telegram.message(desk.id, card["message_id"]).plain_text
+    assert "Alice" in card_text and "@alice_shop" in card_text
+    assert "лицензия не предоставлена" in card_text
+    # The customer still gets what the bot answered before the desk (the help).
+    await telegram.wait_sent(chat["id"], 1)
+
+
+async def test_a_burst_of_first_messages_makes_one_topic_in_order(desk, telegram):
+    await desk.start()
+    alice, chat = customer()
+    for i in range(5):
+        telegram.send_text(chat, alice, f"сообщение {i}")
+
+    [topic] = await wait_topics(telegram, desk.id)
+    assert await desk.wait_copies(topic.thread_id, 5) == [f"сообщение {i}" for i in range(5)]
+    assert len(topics(telegram, desk.id, deleted=True)) == 1
+
+
+async def test_an_agent_reply_reaches_the_customer_and_gets_a_reaction(desk, telegram, db_path):
+    await desk.start()
+    alice, chat = customer()
+    telegram.send_text(chat, alice, "Помогите")
+    [topic] = await wait_topics(telegram, desk.id)
+    await desk.wait_copies(topic.thread_id, 1)
+    before = len(telegram.sent_to(chat["id"]))
+
+    note = desk.agent_says(topic.thread_id, "!проверю лицензию, потом ответим")
+    answer = desk.agent_says(topic.thread_id, "Добрый день! Сейчас посмотрим.")
+
+    await telegram.wait_for(lambda: reactions_on(telegram, desk.id, answer["message_id"]))
+    [copy] = copies_to(telegram, chat["id"])
+    assert copy.from_message_id == answer["message_id"]
+    texts = [m.plain_text for m in telegram.sent_to(chat["id"])[before:]]
+    assert texts == ["Добрый день! Сейчас посмотрим."]
+    assert reactions_on(telegram, desk.id, answer["message_id"]) == ["👍"]
+    assert reactions_on(telegram, desk.id, note["message_id"]) == []
+    assert rows(db_path, "SELECT waiting_since FROM conversations") == [(None,)]
+
+
+async def test_edits_follow_both_ways(desk, telegram):
+    await desk.start()
+    alice, chat = customer()
+    sent = telegram.send_text(chat, alice, "версия 1.0")
+    [topic] = await wait_topics(telegram, desk.id)
+    await desk.wait_copies(topic.thread_id, 1)
+    telegram.edit_text(chat, alice, sent["message_id"], "версия 2.0")
+    await telegram.wait_for(lambda: desk.copies_in(topic.thread_id) == ["версия 2.0"])
+
+    answer = desk.agent_says(topic.thread_id, "Обновите до 3.0")
+    await telegram.wait_for(lambda: copies_to(telegram, chat["id"]))
+    telegram.edit_text(desk.forum, desk.agent, answer["message_id"], "Обновите до 3.1")
+    copy = copies_to(telegram, chat["id"])[0]
+    await telegram.wait_for(
+        lambda: telegram.message(chat["id"], copy.message_id).plain_text == "Обновите до 3.1"
+    )
+
+
+async def test_replies_follow_both_ways(desk, telegram):
+    await desk.start()
+    alice, chat = customer()
+    first = telegram.send_text(chat, alice, "Первый вопрос")
+    telegram.send_text(chat, alice, "Второй вопрос")
+    [topic] = await wait_topics(telegram, desk.id)
+    await desk.wait_copies(topic.thread_id, 2)
+    first_copy = next(
+        c for c in copies_to(telegram, desk.id) if c.from_message_id == first["message_id"]
+    )
+
+    answer = desk.agent_says(
+        topic.thread_id, "Про первый: всё в порядке", reply_to_message=first_copy.message_id
+    )
+    [to_alice] = await telegram.wait_for(lambda: copies_to(telegram, chat["id"]))
+    assert to_alice.reply_to_message_id == first["message_id"]
+
+    telegram.send_text(chat, alice, "Спасибо!", reply_to_message=to_alice.message_id)
+    await desk.wait_copies(topic.thread_id, 3)
+    thanks = [c for c in copies_to(telegram, desk.id) if c.from_chat_id == chat["id"]][-1]
+    assert thanks.reply_to_message_id == answer["message_id"]
+
+
+async def test_an_album_arrives_as_one_album(desk, telegram):
+    await desk.start()
+    alice, chat = customer()
+    telegram.send_album(chat, alice, [b"one", b"two", b"three"], caption="Скриншоты ошибки")
+    [topic] = await wait_topics(telegram, desk.id)
+    await desk.wait_copies(topic.thread_id, 3)
+    copies = [m for m in bot_messages(telegram, desk.id, topic.thread_id) if m.copied_from]
+    assert len({m.media_group_id for m in copies}) == 1 and copies[0].media_group_id
+    assert [c.method for c in copies_to(telegram, desk.id)] == ["copyMessages"] * 3
+
+
+async def test_a_paste_updates_the_card_and_the_name(desk, telegram, backend):
+    bot = await desk.start()
+    alice, chat = customer()
+    telegram.send_text(chat, alice, "Добрый день")
+    [topic] = await wait_topics(telegram, desk.id)
+    await desk.wait_copies(topic.thread_id, 1)
+    expires = bot.app.clock.today() + timedelta(days=120)
+    backend.add(RID, expires_on=expires, license_id="L-1", site="shop.example.ru")
+    telegram.send_text(chat, alice, widget_text(RID, expires))
+
+    renamed = await wait_topic(telegram, desk.id, lambda t: t.name.startswith("✅"))
+    assert renamed.name == "✅ Alice · shop.example.ru"
+    card = pinned_in_topic(telegram, desk.id, topic.thread_id)
+    assert card is not None
+    await telegram.wait_for(
+        lambda: "осталось 120 дней" in telegram.message(desk.id, card["message_id"]).plain_text
+    )
+    assert "shop.example.ru" in telegram.message(desk.id, card["message_id"]).plain_text
+
+
+async def test_a_deleted_topic_is_recreated_and_nothing_is_lost(desk, telegram):
+    await desk.start()
+    alice, chat = customer()
+    telegram.send_text(chat, alice, "первое")
+    [old] = await wait_topics(telegram, desk.id)
+    await desk.wait_copies(old.thread_id, 1)
+    telegram.delete_topic(desk.id, old.thread_id)
+
+    telegram.send_text(chat, alice, "второе")
+    telegram.send_text(chat, alice, "третье")
+    [new] = await wait_topics(telegram, desk.id)
+    assert new.thread_id != old.thread_id
+    assert await desk.wait_copies(new.thread_id, 2) == ["второе", "третье"]
+    assert pinned_in_topic(telegram, desk.id, new.thread_id) is not None
+
+
+async def test_a_customer_who_blocked_the_bot_is_noted_in_the_topic(desk, telegram):
+    await desk.start()
+    alice, chat = customer()
+    telegram.send_text(chat, alice, "вопрос")
+    [topic] = await wait_topics(telegram, desk.id)
+    await desk.wait_copies(topic.thread_id, 1)
+    telegram.block(chat["id"])
+
+    desk.agent_says(topic.thread_id, "Ответ")
+
+    def noted() -> bool:
+        return any(
+            "Не доставлено" in m.plain_text
+            for m in bot_messages(telegram, desk.id, topic.thread_id)
+        )
+
+    await telegram.wait_for(noted)
+    assert copies_to(telegram, chat["id"]) == []

@@ -1,0 +1,46 @@
+"""The desk in end-to-end tests: a forum with the bot as admin, the bot with the desk on."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from tests import factories as f
+from tests.fakes.telegram_api import FakeTelegram
+from tests.support.bots import AGENT_ID, RunningBot
+from tests.support.forum import bot_messages, make_forum
+
+Start = Callable[..., Awaitable[RunningBot]]
+
+
+class Desk:
+    """A forum with the bot as admin, and the bot running with the desk on in it."""
+
+    def __init__(self, telegram: FakeTelegram, start_bot: Start) -> None:
+        self.tg = telegram
+        self.start_bot = start_bot
+        self.forum = make_forum(telegram)
+        self.id = self.forum["id"]
+        self.agent = f.user("Agent", id=AGENT_ID)
+
+    async def start(self, **overrides: Any) -> RunningBot:
+        bot = await self.start_bot(support_chat_id=self.id, **overrides)
+        desk = bot.app.dp["desk"]
+        desk.chat_id, desk.enabled = self.id, True  # as the start-up check finds a forum
+        return bot
+
+    def copies_in(self, thread_id: int) -> list[str]:
+        """The texts (or captions) of the customer's messages copied into the topic."""
+        return [m.plain_text for m in bot_messages(self.tg, self.id, thread_id) if m.copied_from]
+
+    async def wait_copies(self, thread_id: int, count: int) -> list[str]:
+        def enough() -> list[str] | None:
+            found = self.copies_in(thread_id)
+            return found if len(found) >= count else None
+
+        return await self.tg.wait_for(enough, what=f"{count} copies in topic {thread_id}")
+
+    def agent_says(self, thread_id: int, text: str, **extra: Any) -> dict[str, Any]:
+        return self.tg.send_text(
+            self.forum, self.agent, text, message_thread_id=thread_id, **extra
+        )
