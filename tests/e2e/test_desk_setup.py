@@ -11,6 +11,7 @@ from bot.clock import Clock
 from tests import factories as f
 from tests.support.clocks import morning_clock, move_to
 from tests.support.forum import make_forum, topic_named, topics, wait_topic
+from tests.support.widget import widget_text
 
 SETUP_LOG = "bot.transport.desk_setup"
 
@@ -122,3 +123,17 @@ async def test_deleted_alerts_topic_is_created_again(telegram, start_bot, clock)
     assert fresh is not None and fresh.thread_id != alerts.thread_id
     [digest] = telegram.sent_to(forum["id"])
     assert digest.message_thread_id == fresh.thread_id
+
+
+async def test_operator_alert_goes_to_the_alerts_topic(telegram, backend, start_bot, clock):
+    forum = make_forum(telegram)
+    await start_bot(support_chat_id=forum["id"], license_api_token="wrong-token")
+    alerts = await wait_topic(telegram, forum["id"], lambda t: t.name == "Оповещения")
+    rid = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
+    backend.add(rid, expires_on=clock.today())
+    alice = f.user("Alice")
+    telegram.send_text(f.private_chat(alice), alice, widget_text(rid, clock.today()))
+    alert = await telegram.wait_for(
+        lambda: [m for m in telegram.sent_to(forum["id"]) if "HTTP 401" in m.plain_text]
+    )
+    assert [m.message_thread_id for m in alert] == [alerts.thread_id]
