@@ -139,6 +139,14 @@ async def on_closed_by_hand(
         await close_conversation(conversation, message.message_id, repo, outbox, i18n)
 
 
+async def on_reopened_by_hand(
+    message: Message, conversation: Conversation, repo: Repository
+) -> None:
+    """Receives «topic reopened» by an agent in Telegram: the conversation is open again."""
+    if conversation.closed:
+        await repo.set_closed(conversation.customer_id, False)
+
+
 async def on_ban(message: Message, conversation: Conversation, repo: Repository) -> None:
     """Receives /ban in a customer's topic: their messages are no longer relayed."""
     done = not conversation.banned and await repo.set_banned(conversation.customer_id, True)
@@ -179,6 +187,7 @@ def get_router() -> Router:
     # The bot's own closing comes back as an update too: only a person's counts.
     by_person = F.from_user.is_bot.is_(False)
     router.message.register(on_closed_by_hand, F.forum_topic_closed, by_person, topic)
+    router.message.register(on_reopened_by_hand, F.forum_topic_reopened, by_person, topic)
     router.message.register(on_outside_topic, license_here)
     router.message.register(on_outside_topic, Command(*TOPIC_COMMANDS, ignore_case=True))
     return router

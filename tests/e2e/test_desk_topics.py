@@ -89,6 +89,16 @@ async def test_closing_by_hand_counts_and_the_customer_reopens(telegram, start_b
     assert len(said(telegram, private["id"], "Обращение в поддержку закрыто")) == 1
 
 
+async def test_reopening_by_hand_opens_the_conversation(telegram, start_bot, db_path):
+    _, forum = await start_desk(telegram, start_bot)
+    _, private, topic = await customer_writes(telegram, forum)
+    telegram.close_topic(forum, AGENT, topic.thread_id)
+    await bot_says(telegram, private["id"], "Обращение в поддержку закрыто")
+    await eventually(lambda: rows(db_path, "SELECT closed FROM conversations") == [(1,)])
+    telegram.reopen_topic(forum, AGENT, topic.thread_id)
+    await eventually(lambda: rows(db_path, "SELECT closed FROM conversations") == [(0,)])
+
+
 async def test_ban_relays_nothing_and_tells_nothing(telegram, start_bot):
     _, forum = await start_desk(telegram, start_bot)
     customer, private, topic = await customer_writes(telegram, forum, text="Первое")
