@@ -7,12 +7,13 @@ import logging
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
-from aiogram.types import ChatFullInfo
+from aiogram.types import BotCommandScopeChat, ChatFullInfo
 
-from bot.i18n import ChatLanguages
+from bot.i18n import LANGUAGES, ChatLanguages
 from bot.outbound.desk import SupportDesk
 from bot.outbound.support_chat import SupportChat
-from bot.views.desk_tools import missing_rights_text
+from bot.transport.profile import language_code, menu_in
+from bot.views.desk_tools import forum_command_menu, missing_rights_text
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class DeskSetup:
         self.desk.off_reason = ""
         logger.info("support desk on: forum %s «%s»", chat_id, chat.title or "")
         await self._check_rights(chat_id)
+        await self._set_menu(chat_id)
         thread = await self.support_chat.alerts_thread()
         if thread is None:
             logger.warning("support desk: alerts go to the forum's General topic")
@@ -77,6 +79,19 @@ class DeskSetup:
                 "Topics) and restart the bot"
             )
         return f"SUPPORT_CHAT_ID {chat.id} is a {chat.type} chat, not a forum supergroup"
+
+    async def _set_menu(self, chat_id: int) -> None:
+        """The forum's command menu shows the desk's commands, in both languages."""
+        for language in LANGUAGES:
+            commands = menu_in(self.languages.translator, language, forum_command_menu)
+            try:
+                await self.bot.set_my_commands(
+                    commands,
+                    scope=BotCommandScopeChat(chat_id=chat_id),
+                    language_code=language_code(language),
+                )
+            except TelegramAPIError as exc:
+                logger.warning("support desk: cannot set the forum's command menu: %s", exc)
 
     async def _check_rights(self, chat_id: int) -> None:
         try:

@@ -43,6 +43,20 @@ def missing_rights_text(missing: list[str]) -> str:
     ).format(rights=", ".join(f"«{names.get(r, r)}»" for r in missing))
 
 
+def forum_command_menu() -> list[tuple[str, str]]:
+    """The command menu in the support forum: the agents' commands and the desk's."""
+    return [
+        ("queue", _("Conversations waiting for an answer, longest first")),
+        ("close", _("Close this customer's conversation (they may rate it)")),
+        ("license", _("This customer's licenses, or find one by Request ID")),
+        ("recheck", _("Check this customer's licenses again")),
+        ("ban", _("Stop passing on this customer's messages")),
+        ("unban", _("Pass on this customer's messages again")),
+        ("expiring", _("Licenses that end soon")),
+        ("language", _("The language of this chat: ru or en")),
+    ]
+
+
 def topic_only() -> str:
     return _("This command works in a customer's topic.")
 

@@ -42,6 +42,10 @@ async def test_forum_with_every_right_gets_an_alerts_topic_once(
     assert any(line.startswith("support desk on: forum") for line in desk_lines(caplog))
     assert not any("lacks" in line for line in desk_lines(caplog))
     assert telegram.sent_to(forum["id"]) == []  # nothing to complain about
+    for language in (None, "en"):
+        key = {"scope": {"type": "chat", "chat_id": forum["id"]}, "language_code": language}
+        menu = [c["command"] for c in telegram.commands[telegram.commands_key(key)]]
+        assert menu[:2] == ["queue", "close"] and "ban" in menu
     await bot.stop()
 
     again = await start_bot(support_chat_id=forum["id"])
