@@ -160,6 +160,8 @@ class Courier:
                 ids = [m.message_id for m in many]
         except TelegramBadRequest as exc:
             logger.warning("customer %s: message not copied: %s", customer_id, exc.message)
+            if "to copy not found" in exc.message.lower():  # deleted before it was copied
+                return Outcome(error=exc.message)
             return Outcome(then=[await self._tell_not_copied(head)], error=exc.message)
         if len(ids) != len(sources):  # Telegram skipped what it cannot copy
             logger.warning("customer %s: %s of %s copied", customer_id, len(ids), len(sources))
