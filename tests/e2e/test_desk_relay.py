@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from tests import factories as f
 from tests.fakes.telegram_api import FakeTelegram
@@ -288,3 +289,56 @@ async def test_a_deleted_card_is_sent_and_pinned_again_on_refresh(desk, telegram
     assert "осталось 10 дней" in telegram.message(desk.id, card["message_id"]).plain_text
     renamed = await wait_topic(telegram, desk.id, lambda t: t.name.startswith("⏳"))
     assert renamed.name == "⏳ Alice · shop.example.ru"  # the backend's default site
+
+
+async def test_notes_and_texts_by_the_bot_keep_their_place(desk, telegram):
+    bot = await desk.start()
+    outbox = bot.app.dp["outbox"]
+    alice, chat = customer()
+    telegram.send_text(chat, alice, "вопрос")
+    [topic] = await wait_topics(telegram, desk.id)
+    await outbox.note(alice["id"], "📝 Клиенту отправлено напоминание", dedup="n1")
+    await outbox.note(alice["id"], "📝 Клиенту отправлено напоминание", dedup="n1")  # once
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text="5", callback_data="rate:5")]]
+    )
+    await outbox.tell_customer(alice["id"], "Разговор закрыт", markup)
+
+    told = await telegram.wait_for(
+        lambda: [m for m in telegram.sent_to(chat["id"]) if m.plain_text == "Разговор закрыт"]
+    )
+    assert told[0].button_data == ["rate:5"]
+    in_topic = [m.plain_text for m in bot_messages(telegram, desk.id, topic.thread_id)]
+    assert in_topic[1:] == ["вопрос", "📝 Клиенту отправлено напоминание"]  # after the card
+
+
+async def test_a_note_about_someone_who_never_wrote_opens_their_topic(desk, telegram):
+    bot = await desk.start()
+    await bot.app.dp["outbox"].note(555001, "📝 Напоминание о продлении")
+    [topic] = await wait_topics(telegram, desk.id)
+    assert topic.name == "❔ 555001"
+    await telegram.wait_for(
+        lambda: [m for m in bot_messages(telegram, desk.id, topic.thread_id)][1:]
+    )
+
+
+async def test_an_edit_that_cannot_be_applied_arrives_as_a_note(desk, telegram):
+    await desk.start()
+    alice, chat = customer()
+    sent = telegram.send_text(chat, alice, "заказ 100")
+    [topic] = await wait_topics(telegram, desk.id)
+    await desk.wait_copies(topic.thread_id, 1)
+    [copy] = copies_to(telegram, desk.id)
+    telegram.delete_message(desk.id, copy.message_id)  # an agent removed the copy
+
+    telegram.edit_text(chat, alice, sent["message_id"], "заказ 200")
+
+    def noted() -> list[str]:
+        return [
+            m.plain_text
+            for m in bot_messages(telegram, desk.id, topic.thread_id)
+            if "изменил" in m.plain_text
+        ]
+
+    [note] = await telegram.wait_for(noted)
+    assert note.endswith("заказ 200")
