@@ -530,3 +530,23 @@ def test_limits_scale_and_the_global_window() -> None:
     logged(tg, "sendMessage", 7, 0.06)
     assert limit_violations(tg, scale=0.05).per_chat == 0
     assert limit_violations(tg).per_chat == 1
+
+
+async def test_who_is_a_member_of_the_forum(tg: FakeTelegram, bot: Bot) -> None:
+    forum = make_forum(tg)
+    alice, agent, lead = f.user("Alice"), f.user("Agent"), f.user("Lead")
+    tg.send_text(f.private_chat(alice), alice, "hi")  # a customer, known only in private
+    assert (await bot.get_chat_member(forum["id"], alice["id"])).status == "left"
+    assert (await bot.get_chat_member(alice["id"], alice["id"])).status == "member"
+    thread = tg.create_topic(forum, agent, "Agents")
+    tg.send_text(forum, agent, "hi all", message_thread_id=thread)
+    assert (await bot.get_chat_member(forum["id"], agent["id"])).status == "member"
+    tg.set_member(forum, lead, "creator")
+    admins = await bot.get_chat_administrators(forum["id"])
+    assert {a.user.id: a.status for a in admins} == {
+        tg.bot_id: "administrator",
+        lead["id"]: "creator",
+    }
+    tg.set_member(forum, agent, "kicked")
+    assert (await bot.get_chat_member(forum["id"], agent["id"])).status == "kicked"
+    assert "user not found" in await bad_request(bot.get_chat_member(forum["id"], 424242))
