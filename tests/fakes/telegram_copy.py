@@ -23,7 +23,13 @@ from typing import Any
 from tests import factories
 from tests.fakes.telegram_forum import ForumState
 from tests.fakes.telegram_html import HtmlParseError, ParsedText, parse_html, strip_text
-from tests.fakes.telegram_state import NOT_MODIFIED, ApiError, ChatState, SentMessage
+from tests.fakes.telegram_state import (
+    NOT_MODIFIED,
+    ApiError,
+    ChatState,
+    SentMessage,
+    _check_markup,
+)
 
 CONTENT_KEYS = (
     "photo",
@@ -258,6 +264,7 @@ class CopyState(ForumState):
             raise ApiError(400, COPY_NOT_FOUND)
         if not can_copy(original):
             raise ApiError(400, CANT_COPY)
+        _check_markup(params.get("reply_markup"))
         reply_to = self._reply_target(target, params)
         thread = self._thread_for(target, params, reply_to)
         sent = self._copy_one(
@@ -313,7 +320,12 @@ class CopyState(ForumState):
 
         return send
 
-    def _media_field(self, kind: str, value: Any) -> dict[str, Any] | list[dict[str, Any]]:
+    def _media_field(
+        self, kind: str, params: dict[str, Any]
+    ) -> dict[str, Any] | list[dict[str, Any]]:
+        value: Any = params.get(kind)
+        if isinstance(value, str) and value.startswith("attach://"):
+            value = params.get(value.removeprefix("attach://"))
         if isinstance(value, str):
             if value not in self.files and not value.startswith(("http://", "https://")):
                 raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
@@ -326,16 +338,19 @@ class CopyState(ForumState):
             sizes = factories.photo_sizes(len(data))
             self.files[sizes[-1]["file_id"]] = data
             return sizes
-        document = factories.image_document(len(data), mime_type="application/octet-stream")
-        self.files[document["file_id"]] = data
-        return document
+        media = factories.media_file(kind, file_size=len(data))
+        if kind == "document" and getattr(value, "filename", None):
+            media["file_name"] = value.filename
+        self.files[media["file_id"]] = data
+        return media
 
     def _send_media(self, kind: str, params: dict[str, Any]) -> Any:
         state = self._chat(params)
-        field_value = self._media_field(kind, params.get(kind))
+        field_value = self._media_field(kind, params)
         caption = self._parse(str(params.get("caption") or ""), params, "caption_entities")
         if len(caption.text) > CAPTION_LIMIT:
             raise ApiError(400, "Bad Request: message caption is too long")
+        _check_markup(params.get("reply_markup"))
         reply_to = self._reply_target(state, params)
         thread = self._thread_for(state, params, reply_to)
         sent = SentMessage(

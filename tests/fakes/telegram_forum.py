@@ -15,9 +15,10 @@ texts of the errors are Telegram's (the Bot API passes TDLib's, first letter low
   and keeps the old name on edit.
 
 Every change the bot makes posts its service message from the bot (forum_topic_created,
-_edited, _closed, _reopened), and, as Telegram's Bot API server does, the bot gets that message
-as an update too (FakeTelegram.echo_own_service_messages, on by default): a handler that reacts
-to "a topic was closed" must tell the bot's own closing from an agent's.
+_edited, _closed, _reopened, and pinned_message for a pin in a forum), and, as Telegram's
+Bot API server does, the bot gets that message as an update too
+(FakeTelegram.echo_own_service_messages, on by default): a handler that reacts to "a topic
+was closed" must tell the bot's own closing from an agent's.
 """
 
 from __future__ import annotations
@@ -242,6 +243,28 @@ class ForumState(TelegramState):
             raise ApiError(400, "Bad Request: not enough rights to delete the topic")
         self._remove_topic(state, topic)
         return True
+
+    def _api_pinChatMessage(self, params: dict[str, Any]) -> Any:
+        """In a forum the pin also posts its pinned_message service message, in the pinned
+        message's topic (only there: elsewhere the fake keeps pins silent)."""
+        result = super()._api_pinChatMessage(params)
+        state = self._chat(params)
+        if state.is_forum:
+            pinned = dict(state.messages[params["message_id"]])
+            pinned.pop("reply_to_message", None)
+            thread = _thread_of(state, pinned["message_id"])
+            if thread is None:
+                msg = {
+                    "message_id": factories.next_message_id(state.id),
+                    "from": self.bot_user,
+                    "chat": state.chat,
+                    "date": int(time.time()),
+                    "pinned_message": pinned,
+                }
+            else:
+                msg = self._service_message(state, self.bot_user, thread, pinned_message=pinned)
+            self._posted_service(state, msg)
+        return result
 
     def _api_unpinAllForumTopicMessages(self, params: dict[str, Any]) -> Any:
         state = self._forum(params)

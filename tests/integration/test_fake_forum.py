@@ -8,13 +8,15 @@ from typing import Any
 import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.types import ReactionTypeEmoji, ReplyParameters
+from aiogram.types import BufferedInputFile, ReactionTypeEmoji, ReplyParameters
 
 from tests import factories as f
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_state import ApiCall
 from tests.support.forum import (
     bot_messages,
     copies_to,
+    limit_violations,
     make_forum,
     pinned_in_topic,
     reactions_on,
@@ -219,6 +221,9 @@ async def test_pins_in_a_topic(tg: FakeTelegram, bot: Bot) -> None:
     await bot.pin_chat_message(forum["id"], card_two.message_id)
     pinned = pinned_in_topic(tg, forum["id"], one)
     assert pinned is not None and pinned["message_id"] == card_one.message_id
+    services = [m for m in updates_of(tg) if "pinned_message" in m]
+    assert [m["message_thread_id"] for m in services] == [one, two]
+    assert services[0]["pinned_message"]["message_id"] == card_one.message_id
     await bot.unpin_all_forum_topic_messages(forum["id"], two)
     assert pinned_in_topic(tg, forum["id"], two) is None
     assert pinned_in_topic(tg, forum["id"], one) is not None
@@ -402,3 +407,146 @@ async def test_reactions(tg: FakeTelegram, bot: Bot) -> None:
     ) == ("Bad Request: message to react not found")
     assert await bot.set_message_reaction(forum["id"], mid, [])
     assert reactions_on(tg, forum["id"], mid) == []
+
+
+async def test_bot_sends_media_into_a_topic(tg: FakeTelegram, bot: Bot) -> None:
+    forum = make_forum(tg)
+    thread = (await bot.create_forum_topic(forum["id"], "Grace")).message_thread_id
+    upload = BufferedInputFile(b"\x89PNG...", filename="card.png")
+    photo = await bot.send_photo(forum["id"], upload, caption="card", message_thread_id=thread)
+    assert photo.photo and photo.caption == "card" and photo.message_thread_id == thread
+    again = await bot.send_document(forum["id"], photo.photo[-1].file_id, message_thread_id=thread)
+    assert again.document is not None
+    assert "wrong file identifier" in await bad_request(bot.send_voice(forum["id"], "nope"))
+    voice = await bot.send_voice(forum["id"], BufferedInputFile(b"ogg", "v.ogg"))
+    assert voice.voice is not None and voice.voice.duration > 0
+    text = await bot.send_message(forum["id"], "plain", message_thread_id=thread)
+    assert "no caption" in await bad_request(
+        bot.edit_message_caption(chat_id=forum["id"], message_id=text.message_id, caption="x")
+    )
+    assert [m.message_id for m in bot_messages(tg, forum["id"], thread)] == [
+        photo.message_id,
+        again.message_id,
+        text.message_id,
+    ]
+
+
+async def test_every_kind_of_media_is_copied(tg: FakeTelegram, bot: Bot) -> None:
+    alice = f.user("Alice")
+    private = f.private_chat(alice)
+    forum = make_forum(tg)
+    thread = (await bot.create_forum_topic(forum["id"], "Alice")).message_thread_id
+    for kind in ("voice", "audio", "video", "video_note", "animation", "sticker", "document"):
+        original = tg.send_media(private, alice, kind)
+        copied = await bot.copy_message(
+            forum["id"], private["id"], original["message_id"], message_thread_id=thread
+        )
+        copy = tg.chats[forum["id"]].messages[copied.message_id]
+        assert copy[kind] == original[kind], kind
+        assert copy["message_thread_id"] == thread
+    assert len(copies_to(tg, forum["id"])) == 7
+
+
+async def test_copies_into_a_deleted_topic_fail(tg: FakeTelegram, bot: Bot) -> None:
+    alice = f.user("Alice")
+    private = f.private_chat(alice)
+    forum = make_forum(tg)
+    thread = (await bot.create_forum_topic(forum["id"], "Alice")).message_thread_id
+    hello = tg.send_text(private, alice, "hello")
+    tg.delete_topic(forum["id"], thread)
+    for call in (
+        bot.copy_message(
+            forum["id"], private["id"], hello["message_id"], message_thread_id=thread
+        ),
+        bot.copy_messages(
+            forum["id"], private["id"], [hello["message_id"]], message_thread_id=thread
+        ),
+    ):
+        assert await bad_request(call) == "Bad Request: message thread not found"
+    assert tg.copies == []
+
+
+async def test_own_service_messages_can_be_kept_from_the_bot(tg: FakeTelegram, bot: Bot) -> None:
+    tg.echo_own_service_messages = False
+    forum = make_forum(tg)
+    thread = (await bot.create_forum_topic(forum["id"], "Quiet")).message_thread_id
+    await bot.close_forum_topic(forum["id"], thread)
+    assert tg._updates == []
+    assert len(topic_messages(tg, forum["id"], thread)) == 2
+
+
+async def test_promotion_update_sets_the_bots_rights(tg: FakeTelegram, bot: Bot) -> None:
+    forum = f.forum_chat()
+    tg.set_chat(forum, admin=False)
+    owner = f.user("Owner")
+    tg.push_update(
+        f.my_chat_member_update(
+            forum, owner, tg.bot_user, "member", "administrator", can_manage_topics=True
+        )
+    )
+    me = await bot.get_chat_member(forum["id"], tg.bot_id)
+    assert me.status == "administrator" and me.can_manage_topics  # type: ignore[union-attr]
+    assert await bot.create_forum_topic(forum["id"], "Now allowed")
+
+
+# --- Telegram's limits, counted from the call log --------------------------------------------
+
+
+def logged(tg: FakeTelegram, method: str, chat_id: int, at: float, result: Any = None) -> None:
+    tg.calls.append(ApiCall(method, {"chat_id": chat_id}, at, ok=True, result=result))
+
+
+def test_limit_violations_per_chat_and_per_group() -> None:
+    tg = FakeTelegram()
+    logged(tg, "sendMessage", 5, 0.0)
+    logged(tg, "copyMessage", 5, 0.5)  # under 1 s after the previous one
+    logged(tg, "sendMessage", 5, 2.0)
+    for i in range(21):  # 21 messages to one group within 60 s, 2 s apart
+        logged(tg, "copyMessage", -100123, 10.0 + 2 * i)
+    report = limit_violations(tg)
+    assert (report.per_chat, report.per_group, report.global_) == (1, 1, 0)
+    assert report.total == 2 and report.details
+
+
+def test_copy_messages_counts_each_message_towards_the_group() -> None:
+    tg = FakeTelegram()
+    ids = [{"message_id": i} for i in range(10)]
+    logged(tg, "copyMessages", -100123, 0.0, ids)
+    logged(tg, "copyMessages", -100123, 1.5, ids)
+    logged(tg, "copyMessages", -100123, 3.0, ids[:1])
+    report = limit_violations(tg)
+    assert (report.per_chat, report.per_group) == (0, 1)
+
+
+def test_limits_scale_and_the_global_window() -> None:
+    tg = FakeTelegram()
+    for i in range(31):  # 31 chats in 0.6 s: over 30 a second
+        logged(tg, "sendMessage", 1000 + i, i * 0.02)
+    tg.calls.append(ApiCall("sendMessage", {"chat_id": 1}, 0.1, ok=False, error_code=429))
+    assert limit_violations(tg).global_ == 1
+    assert limit_violations(tg, scale=0.05).global_ == 0  # a 50 ms window holds 3
+    tg = FakeTelegram()
+    logged(tg, "sendMessage", 7, 0.0)
+    logged(tg, "sendMessage", 7, 0.06)
+    assert limit_violations(tg, scale=0.05).per_chat == 0
+    assert limit_violations(tg).per_chat == 1
+
+
+async def test_who_is_a_member_of_the_forum(tg: FakeTelegram, bot: Bot) -> None:
+    forum = make_forum(tg)
+    alice, agent, lead = f.user("Alice"), f.user("Agent"), f.user("Lead")
+    tg.send_text(f.private_chat(alice), alice, "hi")  # a customer, known only in private
+    assert (await bot.get_chat_member(forum["id"], alice["id"])).status == "left"
+    assert (await bot.get_chat_member(alice["id"], alice["id"])).status == "member"
+    thread = tg.create_topic(forum, agent, "Agents")
+    tg.send_text(forum, agent, "hi all", message_thread_id=thread)
+    assert (await bot.get_chat_member(forum["id"], agent["id"])).status == "member"
+    tg.set_member(forum, lead, "creator")
+    admins = await bot.get_chat_administrators(forum["id"])
+    assert {a.user.id: a.status for a in admins} == {
+        tg.bot_id: "administrator",
+        lead["id"]: "creator",
+    }
+    tg.set_member(forum, agent, "kicked")
+    assert (await bot.get_chat_member(forum["id"], agent["id"])).status == "kicked"
+    assert "user not found" in await bad_request(bot.get_chat_member(forum["id"], 424242))
