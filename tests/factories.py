@@ -387,6 +387,8 @@ def chat_member(member: dict[str, Any], status: str, **rights: Any) -> dict[str,
     result: dict[str, Any] = {"status": status, "user": member}
     if status == "administrator":
         result.update(_admin_rights(**rights))
+    elif status == "creator":
+        result["is_anonymous"] = bool(rights.get("is_anonymous", False))
     elif status == "kicked":
         result["until_date"] = 0
     elif status == "restricted":

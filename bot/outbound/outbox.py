@@ -16,8 +16,9 @@ import logging
 import random
 import time
 from collections.abc import Iterator
+from contextvars import Context
 
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 from aiogram.types import InlineKeyboardMarkup, Message
 
 from bot.clock import Clock
@@ -247,8 +248,10 @@ class Outbox:
             return  # run() looks at the table when it starts
         self._poked.add(customer_id)
         if customer_id not in self._lanes:
+            # A context of its own: a lane started from a handler (or from background work)
+            # must not carry that update's language or send priority into later deliveries.
             self._lanes[customer_id] = asyncio.create_task(
-                self._lane(customer_id), name=f"outbox-{customer_id}"
+                self._lane(customer_id), name=f"outbox-{customer_id}", context=Context()
             )
 
     async def _lane(self, customer_id: int) -> None:
@@ -282,6 +285,8 @@ class Outbox:
                 await self.repo.outbox_done([head.id], time.time(), error=reason)
                 return
             delay = min(300.0, self.retry_base * 2**head.attempts) * random.uniform(0.8, 1.2)
+            if isinstance(exc, TelegramRetryAfter):  # still flooded after the session's retries
+                delay = float(exc.retry_after)
             expected = isinstance(exc, TelegramAPIError | OSError | TimeoutError)
             logger.warning(
                 "outbox item %s: %s; again in %.1fs",

@@ -160,6 +160,8 @@ class Courier:
                 ids = [m.message_id for m in many]
         except TelegramBadRequest as exc:
             logger.warning("customer %s: message not copied: %s", customer_id, exc.message)
+            if "to copy not found" in exc.message.lower():  # deleted before it was copied
+                return Outcome(error=exc.message)
             return Outcome(then=[await self._tell_not_copied(head)], error=exc.message)
         if len(ids) != len(sources):  # Telegram skipped what it cannot copy
             logger.warning("customer %s: %s of %s copied", customer_id, len(ids), len(sources))
@@ -183,9 +185,8 @@ class Courier:
             return Outcome(error="the edited message has no copy")
         try:
             await self._edit(self.chat_id, target, item.payload)
-        except TelegramBadRequest as exc:
-            if thread_gone(exc) or "not found" in exc.message.lower():
-                return Outcome(error=exc.message)  # the copy is gone with its topic
+        except TelegramBadRequest as exc:  # text <-> media, or the copy was deleted
+            logger.info("customer %s: copy not edited: %s", item.customer_id, exc.message)
             text = item.payload.get("text") or item.payload.get("caption") or ""
             with self.i18n.speaking(await self._forum_language()):
                 note = texts.customer_edited(text)

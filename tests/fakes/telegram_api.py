@@ -72,8 +72,8 @@ class _Fault:
 
 class FakeTelegram(ForumPeople):
     """The fake server. State to look at (besides `sent`, `pinned`, `callback_answers`,
-    `edits`, `chats` from TelegramState, `topics` from telegram_forum.py, `copies` and
-    `reactions` from telegram_copy.py): `calls` (every request, in order),
+    `edits`, `chats` from TelegramState, `topics` from telegram_forum.py, `reactions` from
+    telegram_media.py, `copies` from telegram_copy.py): `calls` (every request, in order),
     `confirmed_offset`, `unseen` (user messages hidden from the bot), `filtered_updates`
     (dropped by allowed_updates). Set `strict_html = False` to accept a stray "&" as
     Telegram itself does."""
@@ -245,7 +245,7 @@ class FakeTelegram(ForumPeople):
         self._updates = [u for u in self._updates if u["update_id"] >= self.confirmed_offset]
 
     def _deliverable(self, limit: int) -> list[dict[str, Any]]:
-        wanted = []
+        wanted: list[dict[str, Any]] = []
         for update in self._updates:
             kind = next(k for k in update if k != "update_id")
             if self._allowed_updates is None:
@@ -478,7 +478,7 @@ class FakeTelegram(ForumPeople):
 
     async def wait_for(
         self,
-        predicate: Callable[[], T],
+        predicate: Callable[[], T | None],
         timeout: float = 5.0,  # noqa: ASYNC109 - one deadline for the whole wait
         *,
         what: str | None = None,

@@ -7,6 +7,7 @@
     tg.send_album(private, alice, [b"png1", b"png2"], caption="two")
     tg.send_media(private, alice, "voice")                       # also sticker, video, ...
     tg.unblock(alice["id"], notify=True)                         # my_chat_member kicked -> member
+    tg.set_member(forum, agent, "administrator")                 # getChatMember reports it
 
 A message in a topic carries message_thread_id and is_topic_message, and replies to the
 topic's first (service) message unless it replies to another message, as Telegram sends it;
@@ -140,6 +141,19 @@ class ForumPeople(CopyState):
         topic = self.topic(chat_id, thread_id)
         assert topic is not None and not topic.deleted, "no topic"
         self._remove_topic(state, topic)
+        self._notify()
+
+    # --- membership ------------------------------------------------------------------------
+
+    def set_member(
+        self, chat: dict[str, Any], user: dict[str, Any], status: str = "member"
+    ) -> None:
+        """Make the user a member/administrator/creator of a group, or one who has left or
+        was kicked (getChatMember and getChatAdministrators report it). No update is sent.
+        In groups, a user who has not written there and was not set here has "left"."""
+        state = self._register_chat(chat)
+        self.users[user["id"]] = user
+        state.members[user["id"]] = status
         self._notify()
 
     # --- albums, unblocking ------------------------------------------------------------------

@@ -132,6 +132,7 @@ class ChatState:
     blocked: bool = False
     migrated_to: int | None = None
     rights: dict[str, Any] = field(default_factory=dict)  # the bot's admin rights, overrides
+    members: dict[int, str] = field(default_factory=dict)  # user id -> status, in groups
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)  # all, as Message JSON
     bot_messages: dict[int, SentMessage] = field(default_factory=dict)  # current state
     pins: list[int] = field(default_factory=list)  # pinned message ids, latest last
@@ -251,6 +252,13 @@ class TelegramState:
         factories.note_message_id(state.id, msg["message_id"])
         if "from" in msg:
             self.users[msg["from"]["id"]] = msg["from"]
+            if state.is_group and msg["from"]["id"] != self.bot_id:
+                state.members.setdefault(msg["from"]["id"], "member")  # who writes is in
+        for joined in msg.get("new_chat_members") or []:
+            self.users[joined["id"]] = joined
+            state.members[joined["id"]] = "member"
+        if msg.get("left_chat_member"):
+            state.members[msg["left_chat_member"]["id"]] = "left"
         if msg.get("migrate_to_chat_id"):
             state.migrated_to = msg["migrate_to_chat_id"]
 
@@ -457,7 +465,7 @@ class TelegramState:
         return True
 
     def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
-        self.commands[self.commands_key(params)] = params.get("commands")
+        self.commands[self.commands_key(params)] = params.get("commands") or []
         return True
 
     def _api_deleteMyCommands(self, params: dict[str, Any]) -> Any:
@@ -526,12 +534,19 @@ class TelegramState:
             return self._bot_member(state)
         if user_id not in self.users:
             raise ApiError(400, "Bad Request: user not found")
-        return factories.chat_member(self.users[user_id], "member")
+        if not state.is_group:
+            return factories.chat_member(self.users[user_id], "member")
+        # In groups: whoever wrote there or was made a member; anyone else has left.
+        return factories.chat_member(self.users[user_id], state.members.get(user_id, "left"))
 
     def _api_getChatAdministrators(self, params: dict[str, Any]) -> Any:
         state = self._chat(params, create=False)
         member = self._bot_member(state)
-        return [member] if member["status"] == "administrator" else []
+        admins = [member] if member["status"] == "administrator" else []
+        for user_id, status in state.members.items():
+            if status in ("administrator", "creator"):
+                admins.append(factories.chat_member(self.users[user_id], status))
+        return admins
 
     def _api_getFile(self, params: dict[str, Any]) -> Any:
         file_id = str(params.get("file_id") or "")

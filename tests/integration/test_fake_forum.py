@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.types import BufferedInputFile, ReactionTypeEmoji, ReplyParameters
+from aiogram.types import (
+    BufferedInputFile,
+    InputMediaDocument,
+    InputMediaPhoto,
+    ReactionTypeEmoji,
+    ReplyParameters,
+)
 
 from tests import factories as f
 from tests.fakes.telegram_api import FakeTelegram
@@ -530,3 +536,52 @@ def test_limits_scale_and_the_global_window() -> None:
     logged(tg, "sendMessage", 7, 0.06)
     assert limit_violations(tg, scale=0.05).per_chat == 0
     assert limit_violations(tg).per_chat == 1
+
+
+async def test_who_is_a_member_of_the_forum(tg: FakeTelegram, bot: Bot) -> None:
+    forum = make_forum(tg)
+    alice, agent, lead = f.user("Alice"), f.user("Agent"), f.user("Lead")
+    tg.send_text(f.private_chat(alice), alice, "hi")  # a customer, known only in private
+    assert (await bot.get_chat_member(forum["id"], alice["id"])).status == "left"
+    assert (await bot.get_chat_member(alice["id"], alice["id"])).status == "member"
+    thread = tg.create_topic(forum, agent, "Agents")
+    tg.send_text(forum, agent, "hi all", message_thread_id=thread)
+    assert (await bot.get_chat_member(forum["id"], agent["id"])).status == "member"
+    tg.set_member(forum, lead, "creator")
+    admins = await bot.get_chat_administrators(forum["id"])
+    assert {a.user.id: a.status for a in admins} == {
+        tg.bot_id: "administrator",
+        lead["id"]: "creator",
+    }
+    tg.set_member(forum, agent, "kicked")
+    assert (await bot.get_chat_member(forum["id"], agent["id"])).status == "kicked"
+    assert "user not found" in await bad_request(bot.get_chat_member(forum["id"], 424242))
+
+
+async def test_bot_sends_an_album_into_a_topic(tg: FakeTelegram, bot: Bot) -> None:
+    forum = make_forum(tg)
+    thread = (await bot.create_forum_topic(forum["id"], "Album")).message_thread_id
+    first = await bot.send_photo(forum["id"], BufferedInputFile(b"1", "1.png"))
+    album = await bot.send_media_group(
+        forum["id"],
+        [
+            InputMediaPhoto(
+                media=first.photo[-1].file_id, caption="<i>two</i>", parse_mode="HTML"
+            ),
+            InputMediaPhoto(media=BufferedInputFile(b"2", "2.png")),
+        ],
+        message_thread_id=thread,
+    )
+    assert len({m.media_group_id for m in album}) == 1 and album[0].media_group_id
+    assert album[0].caption == "two" and all(m.message_thread_id == thread for m in album)
+    assert "can't be sent in one media group" in await bad_request(
+        bot.send_media_group(
+            forum["id"],
+            [
+                InputMediaPhoto(media=first.photo[-1].file_id),
+                InputMediaDocument(media=BufferedInputFile(b"3", "3.txt")),
+            ],
+        )
+    )
+    logged_album = [c for c in tg.calls if c.method == "sendMediaGroup" and c.ok]
+    assert len(logged_album[0].result) == 2
