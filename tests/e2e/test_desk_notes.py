@@ -10,6 +10,7 @@ import pytest
 from bot.clock import Clock
 from tests.support.clocks import morning_clock, move_to
 from tests.support.desk_tools import bot_says, customer_writes, start_desk
+from tests.support.forum import wait_topic
 from tests.support.widget import ru, widget_text
 
 RID = "24c5934b-7b86-48bd-a1d6-5bfb6950c17a"
@@ -29,6 +30,10 @@ async def test_end_and_renewal_are_noted(telegram, backend, start_bot, clock):
     move_to(clock, 1, 10)
     await bot.app.scheduler.sweep()
     await bot_says(telegram, forum["id"], "закончилась", topic.thread_id)
+    # The status board's refresh also refreshes the topic: its name shows the expiry.
+    await wait_topic(
+        telegram, forum["id"], lambda t: t.thread_id == topic.thread_id and t.name.startswith("⛔")
+    )
 
     renewed = clock.today() + timedelta(days=365)
     backend.add(RID, expires_on=renewed, license_id="L-5")
@@ -36,6 +41,9 @@ async def test_end_and_renewal_are_noted(telegram, backend, start_bot, clock):
     await bot.app.scheduler.sweep()
     await bot_says(telegram, private["id"], f"продлена до {ru(renewed)}")
     await bot_says(telegram, forum["id"], f"продлена до {ru(renewed)}", topic.thread_id)
+    await wait_topic(
+        telegram, forum["id"], lambda t: t.thread_id == topic.thread_id and t.name.startswith("✅")
+    )
 
 
 async def test_the_answer_to_a_delayed_check_is_noted(telegram, backend, start_bot, clock):
