@@ -4,6 +4,7 @@ ratings, and the desk's own settings in meta (the Alerts topic, the rights repor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from storage.db import Database
 from storage.records import Conversation
@@ -90,15 +91,28 @@ class DeskAdminStore:
             rows = await cursor.fetchall()
         return [conversation_row(row) for row in rows]
 
-    async def add_rating(self, customer_id: int, closing: int, score: int, at: str) -> bool:
-        """Store a rating; False when this closing was rated already."""
+    async def set_closing(self, customer_id: int, closing: int) -> None:
+        """The conversation was closed by the forum message `closing`: it may be rated."""
+        await self._flag(customer_id, "last_closing = ?", (closing,))
+
+    async def add_rating(
+        self, customer_id: int, closing: int, score: int, at: str
+    ) -> Literal["stored", "rated", "unknown"]:
+        """Store a rating of the customer's latest closing: "rated" when it was rated
+        already, "unknown" when `closing` is not their latest (an old or forged button)."""
         async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT 1 FROM conversations WHERE customer_id = ? AND last_closing = ?",
+                (customer_id, closing),
+            )
+            if await cursor.fetchone() is None:
+                return "unknown"
             cursor = await conn.execute(
                 "INSERT INTO ratings (customer_id, closing, score, rated_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (customer_id, closing) DO NOTHING",
                 (customer_id, closing, score, at),
             )
-            return cursor.rowcount == 1
+            return "stored" if cursor.rowcount == 1 else "rated"
 
     async def take_ratings_for_digest(self) -> RatingSummary:
         """Ratings given since the previous digest; the next digest starts after them."""

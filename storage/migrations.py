@@ -165,5 +165,7 @@ MIGRATIONS.append(
             UNIQUE (customer_id, closing)
         )""",
         "CREATE INDEX ratings_by_time ON ratings(rated_at)",
+        # The forum message that last closed the conversation: only its buttons may rate.
+        "ALTER TABLE conversations ADD COLUMN last_closing INTEGER",
     ]
 )

@@ -28,11 +28,13 @@ async def on_rate(
     customer_id = query.from_user.id
     score = callback_data.score
     if not 1 <= score <= 5:
-        await query.answer(views.rated_already(), show_alert=True)
+        await query.answer(views.rating_unknown(), show_alert=True)
         return
     at = clock.now().astimezone(UTC).isoformat(timespec="seconds")
-    if not await repo.add_rating(customer_id, callback_data.closing, score, at):
-        await query.answer(views.rated_already(), show_alert=True)
+    outcome = await repo.add_rating(customer_id, callback_data.closing, score, at)
+    if outcome != "stored":
+        text = views.rated_already() if outcome == "rated" else views.rating_unknown()
+        await query.answer(text, show_alert=True)
         return
     logger.info("customer %s rated the conversation %s of 5", customer_id, score)
     await query.answer(views.rating_thanks(score))

@@ -71,6 +71,7 @@ async def close_conversation(
 ) -> None:
     """Mark it closed and tell the customer, in their language, with the rating buttons."""
     await repo.set_closed(conversation.customer_id, True)
+    await repo.set_closing(conversation.customer_id, closing)
     language = conversation.language if conversation.language in LANGUAGES else None
     with i18n.use_locale(language or i18n.default_locale):
         text = views.closed_for_customer()

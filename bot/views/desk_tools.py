@@ -84,6 +84,10 @@ def rated_already() -> str:
     return _("You have already rated this conversation. Thank you!")
 
 
+def rating_unknown() -> str:
+    return _("This conversation can no longer be rated. Thank you!")
+
+
 def rating_note(score: int) -> str:
     return _("⭐ The customer rated the conversation: {score} of 5.").format(score=score)
 

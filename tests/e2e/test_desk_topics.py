@@ -67,6 +67,9 @@ async def test_close_rate_and_digest(telegram, start_bot, clock, db_path):
     telegram.press_button(private, customer, closed.message_id, closed.button_data[0])
     await telegram.wait_for(lambda: len(telegram.callback_answers) == 2)
     assert "уже оценили" in telegram.callback_answers[-1]["text"]
+    telegram.press_button(private, customer, closed.message_id, "rate:99999:5")  # forged
+    await telegram.wait_for(lambda: len(telegram.callback_answers) == 3)
+    assert "уже нельзя оценить" in telegram.callback_answers[-1]["text"]
     assert rows(db_path, "SELECT score FROM ratings") == [(4,)]
 
     move_to(clock, 1, 10)

@@ -48,16 +48,26 @@ async def test_license_request_and_auto_reply_are_claimed_once(repo: Repository)
     assert await repo.claim_auto_reply(1, 1000.0 + gap, gap)
 
 
-async def test_one_rating_per_closing_and_digest_takes_each_once(repo: Repository) -> None:
-    assert await repo.add_rating(1, 501, 5, "2026-06-17T09:00:00+00:00")
-    assert not await repo.add_rating(1, 501, 1, "2026-06-17T09:01:00+00:00")
-    assert await repo.add_rating(1, 777, 4, "2026-06-17T09:02:00+00:00")
-    assert await repo.add_rating(2, 501, 2, "2026-06-17T09:03:00+00:00")
+async def test_one_rating_per_latest_closing_and_digest_takes_each_once(
+    repo: Repository,
+) -> None:
+    for customer_id in (1, 2, 3):
+        await add_conversation(repo, customer_id)
+    assert await repo.add_rating(1, 501, 5, "2026-06-17T09:00:00+00:00") == "unknown"
+    await repo.set_closing(1, 501)
+    assert await repo.add_rating(1, 501, 5, "2026-06-17T09:00:00+00:00") == "stored"
+    assert await repo.add_rating(1, 501, 1, "2026-06-17T09:01:00+00:00") == "rated"
+    assert await repo.add_rating(1, 502, 1, "2026-06-17T09:01:00+00:00") == "unknown"  # forged
+    await repo.set_closing(1, 777)
+    assert await repo.add_rating(1, 777, 4, "2026-06-17T09:02:00+00:00") == "stored"
+    await repo.set_closing(2, 501)
+    assert await repo.add_rating(2, 501, 2, "2026-06-17T09:03:00+00:00") == "stored"
     first = await repo.take_ratings_for_digest()
     assert (first.count, round(first.average or 0, 2)) == (3, 3.67)
     empty = await repo.take_ratings_for_digest()
     assert (empty.count, empty.average) == (0, None)
-    assert await repo.add_rating(3, 900, 1, "2026-06-18T09:00:00+00:00")
+    await repo.set_closing(3, 900)
+    assert await repo.add_rating(3, 900, 1, "2026-06-18T09:00:00+00:00") == "stored"
     assert (await repo.take_ratings_for_digest()).count == 1
 
 
