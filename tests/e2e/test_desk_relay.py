@@ -342,3 +342,25 @@ async def test_an_edit_that_cannot_be_applied_arrives_as_a_note(desk, telegram):
 
     [note] = await telegram.wait_for(noted)
     assert note.endswith("заказ 200")
+
+
+async def test_flood_control_is_waited_out_and_a_failing_send_is_retried(desk, telegram):
+    await desk.start()
+    alice, chat = customer()
+    telegram.send_text(chat, alice, "первое")
+    [topic] = await wait_topics(telegram, desk.id)
+    await desk.wait_copies(topic.thread_id, 1)
+    telegram.fail_next(
+        "copyMessage",
+        error_code=429,
+        description="Too Many Requests: retry after 1",
+        retry_after=1,
+        chat_id=desk.id,
+    )
+    telegram.fail_next(
+        "copyMessage", error_code=500, description="Internal Server Error", chat_id=desk.id
+    )
+    telegram.send_text(chat, alice, "второе")
+    assert await desk.wait_copies(topic.thread_id, 2) == ["первое", "второе"]
+    tried = [c for c in telegram.calls_to("copyMessage") if c.chat_id == desk.id]
+    assert len(tried) == 4  # the first copy, 429, 500, then through
