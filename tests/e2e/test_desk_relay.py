@@ -366,3 +366,28 @@ async def test_flood_control_is_waited_out_and_a_failing_send_is_retried(desk, t
     assert await desk.wait_copies(topic.thread_id, 2) == ["первое", "второе"]
     tried = [c for c in telegram.calls_to("copyMessage") if c.chat_id == desk.id]
     assert len(tried) == 4  # the first copy, 429, 500, then through
+
+
+async def test_an_agents_album_and_caption_edit_reach_the_customer(desk, telegram):
+    await desk.start()
+    alice, chat = customer()
+    telegram.send_text(chat, alice, "пришлите инструкцию")
+    [topic] = await wait_topics(telegram, desk.id)
+    await desk.wait_copies(topic.thread_id, 1)
+    parts = telegram.send_album(
+        desk.forum, desk.agent, [b"a", b"b"], caption="Шаги 1-2", message_thread_id=topic.thread_id
+    )
+
+    copies = await telegram.wait_for(
+        lambda: copies_to(telegram, chat["id"])[1:] and copies_to(telegram, chat["id"])
+    )
+    assert [c.method for c in copies] == ["copyMessages", "copyMessages"]
+    shown = [telegram.message(chat["id"], c.message_id) for c in copies]
+    assert shown[0].media_group_id and shown[0].media_group_id == shown[1].media_group_id
+    for part in parts:
+        await telegram.wait_for(lambda p=part: reactions_on(telegram, desk.id, p["message_id"]))
+
+    telegram.edit_text(desk.forum, desk.agent, parts[0]["message_id"], "Шаги 1-3")
+    await telegram.wait_for(
+        lambda: telegram.message(chat["id"], copies[0].message_id).plain_text == "Шаги 1-3"
+    )
