@@ -562,6 +562,7 @@ async def test_bot_sends_an_album_into_a_topic(tg: FakeTelegram, bot: Bot) -> No
     forum = make_forum(tg)
     thread = (await bot.create_forum_topic(forum["id"], "Album")).message_thread_id
     first = await bot.send_photo(forum["id"], BufferedInputFile(b"1", "1.png"))
+    assert first.photo is not None
     album = await bot.send_media_group(
         forum["id"],
         [
