@@ -84,6 +84,15 @@ class MediaState(ForumState):
         for name, kind in _MEDIA_METHODS.items():
             self._methods[name] = self._media_sender(kind)
             self._method_names[name] = "send" + kind.title().replace("_", "")
+        self.seen_file_ids: set[str] = set()  # in messages: a bot may send them again
+
+    def _register_message(self, msg: dict[str, Any]) -> None:
+        super()._register_message(msg)
+        for key in CONTENT_KEYS:
+            value = msg.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict) and "file_id" in item:
+                    self.seen_file_ids.add(item["file_id"])
 
     def _parse(self, text: str, params: dict[str, Any], entities_key: str) -> ParsedText:
         if str(params.get("parse_mode") or "").lower() == "html":
@@ -108,7 +117,8 @@ class MediaState(ForumState):
         if isinstance(value, str) and value.startswith("attach://"):
             value = params.get(value.removeprefix("attach://"))
         if isinstance(value, str):
-            if value not in self.files and not value.startswith(("http://", "https://")):
+            known = value in self.files or value in self.seen_file_ids
+            if not known and not value.startswith(("http://", "https://")):
                 raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
             data = self.files.get(value, b"")
         elif hasattr(value, "file"):  # an upload (aiohttp FileField)

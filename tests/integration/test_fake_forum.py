@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -27,7 +28,11 @@ from tests.support.forum import (
     pinned_in_topic,
     reactions_on,
     topic_messages,
+    topic_named,
     topics,
+    wait_in_topic,
+    wait_topic,
+    wait_topics,
 )
 
 
@@ -586,3 +591,29 @@ async def test_bot_sends_an_album_into_a_topic(tg: FakeTelegram, bot: Bot) -> No
     )
     logged_album = [c for c in tg.calls if c.method == "sendMediaGroup" and c.ok]
     assert len(logged_album[0].result) == 2
+
+
+async def test_a_file_id_from_a_message_can_be_sent_again(tg: FakeTelegram, bot: Bot) -> None:
+    alice = f.user("Alice")
+    private = f.private_chat(alice)
+    voice = tg.send_text(private, alice, None, voice=f.media_file("voice"))
+    again = await bot.send_voice(alice["id"], voice["voice"]["file_id"], caption="yours")
+    assert again.voice is not None and again.caption == "yours"
+
+
+async def test_waiting_helpers(tg: FakeTelegram, bot: Bot) -> None:
+    forum = make_forum(tg)
+
+    async def desk() -> None:
+        topic = await bot.create_forum_topic(forum["id"], "⏳ Alice")
+        await bot.send_message(forum["id"], "card", message_thread_id=topic.message_thread_id)
+        await bot.close_forum_topic(forum["id"], topic.message_thread_id)
+
+    task = asyncio.create_task(desk())
+    [topic] = await wait_topics(tg, forum["id"])
+    [card] = await wait_in_topic(tg, forum["id"], topic.thread_id)
+    assert card.plain_text == "card"
+    closed = await wait_topic(tg, forum["id"], lambda t: t.closed)
+    assert closed.thread_id == topic.thread_id
+    assert topic_named(tg, forum["id"], "Alice") is closed
+    await task
