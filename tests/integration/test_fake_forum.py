@@ -617,3 +617,15 @@ async def test_waiting_helpers(tg: FakeTelegram, bot: Bot) -> None:
     assert closed.thread_id == topic.thread_id
     assert topic_named(tg, forum["id"], "Alice") is closed
     await task
+
+
+async def test_deleting_others_messages_needs_the_right(tg: FakeTelegram, bot: Bot) -> None:
+    forum = make_forum(tg, can_delete_messages=False)
+    agent = f.user("Agent")
+    thread = tg.create_topic(forum, agent, "Agents")
+    note = tg.send_text(forum, agent, "oops", message_thread_id=thread)
+    assert await bad_request(bot.delete_message(forum["id"], note["message_id"])) == (
+        "Bad Request: message can't be deleted"
+    )
+    own = await bot.send_message(forum["id"], "mine", message_thread_id=thread)
+    assert await bot.delete_message(forum["id"], own.message_id)
