@@ -72,8 +72,8 @@ class _Fault:
 
 class FakeTelegram(ForumPeople):
     """The fake server. State to look at (besides `sent`, `pinned`, `callback_answers`,
-    `edits`, `chats` from TelegramState, `topics` from telegram_forum.py, `copies` and
-    `reactions` from telegram_copy.py): `calls` (every request, in order),
+    `edits`, `chats` from TelegramState, `topics` from telegram_forum.py, `reactions` from
+    telegram_media.py, `copies` from telegram_copy.py): `calls` (every request, in order),
     `confirmed_offset`, `unseen` (user messages hidden from the bot), `filtered_updates`
     (dropped by allowed_updates). Set `strict_html = False` to accept a stray "&" as
     Telegram itself does."""
