@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextvars import Context
@@ -259,7 +260,12 @@ class Outbox:
         try:
             while True:
                 self._poked.discard(customer_id)
-                items = await self.repo.outbox_next(customer_id, MAX_BATCH + 1)
+                try:
+                    items = await self.repo.outbox_next(customer_id, MAX_BATCH + 1)
+                except sqlite3.Error:
+                    logger.exception("outbox of customer %s unreadable; again soon", customer_id)
+                    await asyncio.sleep(self.retry_base)
+                    continue
                 if not items:
                     if customer_id in self._poked:
                         continue

@@ -132,7 +132,9 @@ async def test_an_album_arrives_as_one_album(desk, telegram):
     alice, chat = customer()
     telegram.send_album(chat, alice, [b"one", b"two", b"three"], caption="Скриншоты ошибки")
     [topic] = await wait_topics(telegram, desk.id)
-    await desk.wait_copies(topic.thread_id, 3)
+    # The album waits for every part's handler (each photo is read for a license): on a
+    # loaded machine that takes seconds.
+    await desk.wait_copies(topic.thread_id, 3, timeout=30)
     copies = [m for m in bot_messages(telegram, desk.id, topic.thread_id) if m.copied_from]
     assert len({m.media_group_id for m in copies}) == 1 and copies[0].media_group_id
     assert [c.method for c in copies_to(telegram, desk.id)] == ["copyMessages"] * 3
@@ -342,3 +344,50 @@ async def test_an_edit_that_cannot_be_applied_arrives_as_a_note(desk, telegram):
 
     [note] = await telegram.wait_for(noted)
     assert note.endswith("заказ 200")
+
+
+async def test_flood_control_is_waited_out_and_a_failing_send_is_retried(desk, telegram):
+    await desk.start()
+    alice, chat = customer()
+    telegram.send_text(chat, alice, "первое")
+    [topic] = await wait_topics(telegram, desk.id)
+    await desk.wait_copies(topic.thread_id, 1)
+    telegram.fail_next(
+        "copyMessage",
+        error_code=429,
+        description="Too Many Requests: retry after 1",
+        retry_after=1,
+        chat_id=desk.id,
+    )
+    telegram.fail_next(
+        "copyMessage", error_code=500, description="Internal Server Error", chat_id=desk.id
+    )
+    telegram.send_text(chat, alice, "второе")
+    assert await desk.wait_copies(topic.thread_id, 2) == ["первое", "второе"]
+    tried = [c for c in telegram.calls_to("copyMessage") if c.chat_id == desk.id]
+    assert len(tried) == 4  # the first copy, 429, 500, then through
+
+
+async def test_an_agents_album_and_caption_edit_reach_the_customer(desk, telegram):
+    await desk.start()
+    alice, chat = customer()
+    telegram.send_text(chat, alice, "пришлите инструкцию")
+    [topic] = await wait_topics(telegram, desk.id)
+    await desk.wait_copies(topic.thread_id, 1)
+    parts = telegram.send_album(
+        desk.forum, desk.agent, [b"a", b"b"], caption="Шаги 1-2", message_thread_id=topic.thread_id
+    )
+
+    copies = await telegram.wait_for(
+        lambda: copies_to(telegram, chat["id"])[1:] and copies_to(telegram, chat["id"])
+    )
+    assert [c.method for c in copies] == ["copyMessages", "copyMessages"]
+    shown = [telegram.message(chat["id"], c.message_id) for c in copies]
+    assert shown[0].media_group_id and shown[0].media_group_id == shown[1].media_group_id
+    for part in parts:
+        await telegram.wait_for(lambda p=part: reactions_on(telegram, desk.id, p["message_id"]))
+
+    telegram.edit_text(desk.forum, desk.agent, parts[0]["message_id"], "Шаги 1-3")
+    await telegram.wait_for(
+        lambda: telegram.message(chat["id"], copies[0].message_id).plain_text == "Шаги 1-3"
+    )

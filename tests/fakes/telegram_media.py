@@ -25,6 +25,7 @@ from tests.fakes.telegram_state import (
     ChatState,
     SentMessage,
     _check_markup,
+    _markup_or_none,
 )
 
 # Message fields that carry content (a message with none of them and no text is a service one).
@@ -84,6 +85,15 @@ class MediaState(ForumState):
         for name, kind in _MEDIA_METHODS.items():
             self._methods[name] = self._media_sender(kind)
             self._method_names[name] = "send" + kind.title().replace("_", "")
+        self.seen_file_ids: set[str] = set()  # in messages: a bot may send them again
+
+    def _register_message(self, msg: dict[str, Any]) -> None:
+        super()._register_message(msg)
+        for key in CONTENT_KEYS:
+            value = msg.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict) and "file_id" in item:
+                    self.seen_file_ids.add(item["file_id"])
 
     def _parse(self, text: str, params: dict[str, Any], entities_key: str) -> ParsedText:
         if str(params.get("parse_mode") or "").lower() == "html":
@@ -108,7 +118,8 @@ class MediaState(ForumState):
         if isinstance(value, str) and value.startswith("attach://"):
             value = params.get(value.removeprefix("attach://"))
         if isinstance(value, str):
-            if value not in self.files and not value.startswith(("http://", "https://")):
+            known = value in self.files or value in self.seen_file_ids
+            if not known and not value.startswith(("http://", "https://")):
                 raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
             data = self.files.get(value, b"")
         elif hasattr(value, "file"):  # an upload (aiohttp FileField)
@@ -215,10 +226,11 @@ class MediaState(ForumState):
         if len(caption.text) > CAPTION_LIMIT:
             raise ApiError(400, "Bad Request: message caption is too long")
         markup = params.get("reply_markup")
+        _check_markup(markup)
         if (
             caption.text == current.plain_text
             and caption.entities == current.entities
-            and markup == current.reply_markup
+            and _markup_or_none(markup) == _markup_or_none(current.reply_markup)
         ):
             raise ApiError(400, NOT_MODIFIED)
         new = replace(

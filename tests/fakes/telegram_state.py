@@ -635,7 +635,8 @@ class TelegramState:
         message_id = params.get("message_id")
         if message_id not in state.messages:
             raise ApiError(400, "Bad Request: message to delete not found")
-        if message_id not in state.bot_messages and state.is_group and not state.admin:
+        others = message_id not in state.bot_messages
+        if others and state.is_group and not state.right("can_delete_messages"):
             raise ApiError(400, "Bad Request: message can't be deleted")
         self._forget_message(state, message_id)
         return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -27,7 +28,11 @@ from tests.support.forum import (
     pinned_in_topic,
     reactions_on,
     topic_messages,
+    topic_named,
     topics,
+    wait_in_topic,
+    wait_topic,
+    wait_topics,
 )
 
 
@@ -335,6 +340,11 @@ async def test_copy_keeps_media_and_takes_a_new_caption(tg: FakeTelegram, bot: B
         chat_id=forum["id"], message_id=second.message_id, caption="voice, edited"
     )
     assert edited.caption == "voice, edited"  # type: ignore[union-attr]
+    assert "not modified" in await bad_request(
+        bot.edit_message_caption(
+            chat_id=forum["id"], message_id=second.message_id, caption="voice, edited"
+        )
+    )
     assert "no text" in await bad_request(
         bot.edit_message_text("x", chat_id=forum["id"], message_id=second.message_id)
     )
@@ -562,6 +572,7 @@ async def test_bot_sends_an_album_into_a_topic(tg: FakeTelegram, bot: Bot) -> No
     forum = make_forum(tg)
     thread = (await bot.create_forum_topic(forum["id"], "Album")).message_thread_id
     first = await bot.send_photo(forum["id"], BufferedInputFile(b"1", "1.png"))
+    assert first.photo is not None
     album = await bot.send_media_group(
         forum["id"],
         [
@@ -585,3 +596,41 @@ async def test_bot_sends_an_album_into_a_topic(tg: FakeTelegram, bot: Bot) -> No
     )
     logged_album = [c for c in tg.calls if c.method == "sendMediaGroup" and c.ok]
     assert len(logged_album[0].result) == 2
+
+
+async def test_a_file_id_from_a_message_can_be_sent_again(tg: FakeTelegram, bot: Bot) -> None:
+    alice = f.user("Alice")
+    private = f.private_chat(alice)
+    voice = tg.send_text(private, alice, None, voice=f.media_file("voice"))
+    again = await bot.send_voice(alice["id"], voice["voice"]["file_id"], caption="yours")
+    assert again.voice is not None and again.caption == "yours"
+
+
+async def test_waiting_helpers(tg: FakeTelegram, bot: Bot) -> None:
+    forum = make_forum(tg)
+
+    async def desk() -> None:
+        topic = await bot.create_forum_topic(forum["id"], "⏳ Alice")
+        await bot.send_message(forum["id"], "card", message_thread_id=topic.message_thread_id)
+        await bot.close_forum_topic(forum["id"], topic.message_thread_id)
+
+    task = asyncio.create_task(desk())
+    [topic] = await wait_topics(tg, forum["id"])
+    [card] = await wait_in_topic(tg, forum["id"], topic.thread_id)
+    assert card.plain_text == "card"
+    closed = await wait_topic(tg, forum["id"], lambda t: t.closed)
+    assert closed.thread_id == topic.thread_id
+    assert topic_named(tg, forum["id"], "Alice") is closed
+    await task
+
+
+async def test_deleting_others_messages_needs_the_right(tg: FakeTelegram, bot: Bot) -> None:
+    forum = make_forum(tg, can_delete_messages=False)
+    agent = f.user("Agent")
+    thread = tg.create_topic(forum, agent, "Agents")
+    note = tg.send_text(forum, agent, "oops", message_thread_id=thread)
+    assert await bad_request(bot.delete_message(forum["id"], note["message_id"])) == (
+        "Bad Request: message can't be deleted"
+    )
+    own = await bot.send_message(forum["id"], "mine", message_thread_id=thread)
+    assert await bot.delete_message(forum["id"], own.message_id)

@@ -33,12 +33,17 @@ class Desk:
         """The texts (or captions) of the customer's messages copied into the topic."""
         return [m.plain_text for m in bot_messages(self.tg, self.id, thread_id) if m.copied_from]
 
-    async def wait_copies(self, thread_id: int, count: int) -> list[str]:
+    async def wait_copies(
+        self,
+        thread_id: int,
+        count: int,
+        timeout: float = 5.0,  # noqa: ASYNC109 - one deadline for the whole wait
+    ) -> list[str]:
         def enough() -> list[str] | None:
             found = self.copies_in(thread_id)
             return found if len(found) >= count else None
 
-        return await self.tg.wait_for(enough, what=f"{count} copies in topic {thread_id}")
+        return await self.tg.wait_for(enough, timeout, what=f"{count} copies in topic {thread_id}")
 
     def agent_says(self, thread_id: int, text: str, **extra: Any) -> dict[str, Any]:
         return self.tg.send_text(

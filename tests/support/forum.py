@@ -10,9 +10,11 @@
     copies_to(tg, customer_id)                      # tests.fakes.telegram_copy.Copy list
     limit_violations(tg, scale=QUICK_FLOOD_SCALE)   # Telegram's flood limits, by timestamp
 
-People act through the fake itself: tg.send_text(forum, agent, "hi", message_thread_id=T),
-tg.create_topic / close_topic / reopen_topic / rename_topic / delete_topic, tg.send_album,
-tg.block(chat_id, notify=True) / tg.unblock(chat_id, notify=True) (tests/fakes/telegram_people.py).
+People act through the fake itself (tests/fakes/telegram_people.py):
+tg.send_text(forum, agent, "hi", message_thread_id=T), tg.create_topic / close_topic /
+reopen_topic / rename_topic / delete_topic, tg.send_album, tg.send_media, tg.set_member,
+tg.block(chat_id, notify=True) / tg.unblock(chat_id, notify=True). The bot gets its own topic
+service messages and forum pins as updates (tg.echo_own_service_messages = False: not).
 """
 
 from __future__ import annotations
