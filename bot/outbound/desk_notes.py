@@ -11,7 +11,7 @@ from typing import Protocol
 from bot.i18n import ChatLanguages
 from bot.licensing.models import LicenseCheck
 from bot.outbound.desk import SupportDesk
-from bot.views.desk_tools import (
+from bot.views.desk_notes import (
     blocked_note,
     delayed_answer_note,
     rating_note,

@@ -19,7 +19,7 @@ from bot.outbound.desk_notes import DeskNotes
 from bot.outbound.status_board import StatusBoard
 from bot.outbound.support_chat import SupportChat
 from bot.outbound.throttle import background_sends
-from bot.views.desk_tools import ratings_line
+from bot.views.desk_notes import ratings_line
 from bot.views.digest import digest_text
 from bot.views.keyboards import renewal_keyboard
 from bot.views.reminders import reminder_text, renewed_text

@@ -13,7 +13,7 @@ from aiogram.types import Message
 from bot.i18n import ChatLanguages
 from bot.outbound.delivery import Delivery
 from bot.outbound.desk import SupportDesk
-from bot.views.desk_tools import alerts_topic_name
+from bot.views.desk_notes import alerts_topic_name
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from bot.i18n import LANGUAGES, ChatLanguages
 from bot.outbound.desk import SupportDesk
 from bot.outbound.support_chat import SupportChat
 from bot.transport.profile import language_code, menu_in
-from bot.views.desk_tools import forum_command_menu, missing_rights_text
+from bot.views.desk_notes import forum_command_menu, missing_rights_text
 from storage.repository import Repository
 
 logger = logging.getLogger(__name__)

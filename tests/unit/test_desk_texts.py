@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import ENGLISH
+from bot.views import desk_notes
 from bot.views import desk_tools as views
 from bot.views.format import MESSAGE_LIMIT
 from storage.desk_admin import RatingSummary
@@ -74,18 +75,18 @@ def test_next_opening_in_both_languages() -> None:
 
 
 def test_missing_rights_are_named_as_telegram_names_them() -> None:
-    text = views.missing_rights_text(["can_manage_topics", "can_delete_messages"])
+    text = desk_notes.missing_rights_text(["can_manage_topics", "can_delete_messages"])
     assert "«Управление темами», «Удаление сообщений»" in text
     with translator().speaking(ENGLISH):
-        text = views.missing_rights_text(["can_pin_messages"])
+        text = desk_notes.missing_rights_text(["can_pin_messages"])
     assert "«Pin messages»" in text
 
 
 def test_ratings_line() -> None:
-    assert views.ratings_line(RatingSummary(3, 4.333)) == (
+    assert desk_notes.ratings_line(RatingSummary(3, 4.333)) == (
         "⭐ С прошлой сводки 3 оценки, средняя 4.3 из 5."
     )
-    assert "не было" in views.ratings_line(RatingSummary(0, None))
+    assert "не было" in desk_notes.ratings_line(RatingSummary(0, None))
 
 
 def test_rating_keyboard_has_five_typed_buttons() -> None:
