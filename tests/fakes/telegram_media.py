@@ -25,6 +25,7 @@ from tests.fakes.telegram_state import (
     ChatState,
     SentMessage,
     _check_markup,
+    _markup_or_none,
 )
 
 # Message fields that carry content (a message with none of them and no text is a service one).
@@ -225,10 +226,11 @@ class MediaState(ForumState):
         if len(caption.text) > CAPTION_LIMIT:
             raise ApiError(400, "Bad Request: message caption is too long")
         markup = params.get("reply_markup")
+        _check_markup(markup)
         if (
             caption.text == current.plain_text
             and caption.entities == current.entities
-            and markup == current.reply_markup
+            and _markup_or_none(markup) == _markup_or_none(current.reply_markup)
         ):
             raise ApiError(400, NOT_MODIFIED)
         new = replace(

@@ -340,6 +340,11 @@ async def test_copy_keeps_media_and_takes_a_new_caption(tg: FakeTelegram, bot: B
         chat_id=forum["id"], message_id=second.message_id, caption="voice, edited"
     )
     assert edited.caption == "voice, edited"  # type: ignore[union-attr]
+    assert "not modified" in await bad_request(
+        bot.edit_message_caption(
+            chat_id=forum["id"], message_id=second.message_id, caption="voice, edited"
+        )
+    )
     assert "no text" in await bad_request(
         bot.edit_message_text("x", chat_id=forum["id"], message_id=second.message_id)
     )
