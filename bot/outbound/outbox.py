@@ -32,7 +32,7 @@ from storage.repository import Repository
 logger = logging.getLogger(__name__)
 
 ALBUM_WAIT = 1.0  # seconds an album's first part waits for the others
-HANDOFF = 0.3  # seconds from one update's end to the next one's middleware, at most
+HANDOFF = 0.5  # seconds from one update's end to the next one's middleware, at most
 MAX_ATTEMPTS = 12  # transient failures in a row before an item is given up (about 1 h)
 KEEP_DELIVERED = 7 * 86400.0  # dedup keys of delivered items are kept this long
 POLL_EVERY = 60.0

@@ -131,9 +131,9 @@ async def test_an_album_arrives_as_one_album(desk, telegram):
     await desk.start()
     alice, chat = customer()
     telegram.send_album(chat, alice, [b"one", b"two", b"three"], caption="Скриншоты ошибки")
-    [topic] = await wait_topics(telegram, desk.id)
-    # The album waits for every part's handler (each photo is read for a license): on a
-    # loaded machine that takes seconds.
+    # The album (and so the first topic) waits for every part's handler (each photo is read
+    # for a license): on a loaded machine that takes seconds.
+    [topic] = await wait_topics(telegram, desk.id, timeout=30)
     await desk.wait_copies(topic.thread_id, 3, timeout=30)
     copies = [m for m in bot_messages(telegram, desk.id, topic.thread_id) if m.copied_from]
     assert len({m.media_group_id for m in copies}) == 1 and copies[0].media_group_id
