@@ -11,8 +11,6 @@ instead of a spinner.
 
 from __future__ import annotations
 
-import logging
-
 from aiogram import F, Router
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
@@ -25,8 +23,6 @@ from bot.views.desk_tools import customer_reply
 from bot.views.help import help_text
 from bot.views.notices import button_stale
 from storage.repository import Repository
-
-logger = logging.getLogger(__name__)
 
 AUTO_REPLY_GAP = 12 * 3600.0  # at most one «agents are off» reply per customer in this time
 
