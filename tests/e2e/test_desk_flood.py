@@ -7,7 +7,7 @@ import pytest
 from tests import factories as f
 from tests.support.bots import QUICK_FLOOD_SCALE
 from tests.support.desk_relay import Desk, Start
-from tests.support.forum import limit_violations, topic_named, topics, wait_topics
+from tests.support.forum import limit_violations, topic_named
 
 CUSTOMERS = 4
 EACH = 15
@@ -28,10 +28,10 @@ async def test_sixty_messages_of_four_customers_arrive_in_order_within_the_limit
         for person, chat in zip(people, chats, strict=True):
             telegram.send_text(chat, person, f"{person['first_name']} #{n}")
 
-    await wait_topics(telegram, desk.id, CUSTOMERS, timeout=20)
+    await desk.wait_topics(CUSTOMERS, timeout=20)
 
     def all_copied() -> bool:
-        return sum(len(desk.copies_in(t.thread_id)) for t in topics(telegram, desk.id)) == 60
+        return sum(len(desk.copies_in(t.thread_id)) for t in desk.topics()) == 60
 
     await telegram.wait_for(all_copied, timeout=60)
     for person in people:
@@ -41,4 +41,4 @@ async def test_sixty_messages_of_four_customers_arrive_in_order_within_the_limit
         assert desk.copies_in(topic.thread_id) == [f"{name} #{n}" for n in range(EACH)]
     report = limit_violations(telegram, scale=QUICK_FLOOD_SCALE)
     assert report.total == 0, report.details
-    assert len(topics(telegram, desk.id, deleted=True)) == CUSTOMERS
+    assert len(desk.topics(deleted=True)) == CUSTOMERS

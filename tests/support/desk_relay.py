@@ -7,8 +7,11 @@ from typing import Any
 
 from tests import factories as f
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_forum import Topic
 from tests.support.bots import AGENT_ID, RunningBot
-from tests.support.forum import bot_messages, make_forum
+from tests.support.forum import bot_messages, make_forum, wait_topic
+
+ALERTS = "Оповещения"  # the forum's own topic for alerts and the digest (start-up check)
 
 Start = Callable[..., Awaitable[RunningBot]]
 
@@ -25,9 +28,22 @@ class Desk:
 
     async def start(self, **overrides: Any) -> RunningBot:
         bot = await self.start_bot(support_chat_id=self.id, **overrides)
-        desk = bot.app.dp["desk"]
-        desk.chat_id, desk.enabled = self.id, True  # as the start-up check finds a forum
+        # The start-up check finds the forum and opens the Alerts topic before polling.
+        await wait_topic(self.tg, self.id, lambda t: t.name == ALERTS)
         return bot
+
+    def topics(self, *, deleted: bool = False) -> list[Topic]:
+        """The customers' topics (not the Alerts topic), in creation order."""
+        return [t for t in self.tg.topics_in(self.id, deleted=deleted) if t.name != ALERTS]
+
+    async def wait_topics(self, count: int = 1, timeout: float = 5.0) -> list[Topic]:  # noqa: ASYNC109
+        """Wait until `count` customers' topics are live; return them all."""
+
+        def enough() -> list[Topic] | None:
+            found = self.topics()
+            return found if len(found) >= count else None
+
+        return await self.tg.wait_for(enough, timeout, what=f"{count} customer topic(s)")
 
     def copies_in(self, thread_id: int) -> list[str]:
         """The texts (or captions) of the customer's messages copied into the topic."""
