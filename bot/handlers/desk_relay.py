@@ -68,7 +68,7 @@ class CustomerRelay(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         desk: SupportDesk | None = data.get("desk")
         outbox: Outbox | None = data.get("outbox")
-        relayed = (
+        if not (
             isinstance(event, Message)
             and desk is not None
             and outbox is not None
@@ -77,17 +77,15 @@ class CustomerRelay(BaseMiddleware):
             and _from_person(event)
             and event.content_type in RELAYED
             and not is_command(event)
-        )
-        if not (relayed and isinstance(event, Message) and outbox is not None):
+        ):
             return await handler(event, data)
         await outbox.from_customer(event)
         with outbox.handling(event.chat.id):
             result = await handler(event, data)
-        if relayed and isinstance(event, Message) and outbox is not None:
-            text = event.text or event.caption
-            if text and parse_claims(text):  # a paste: the card and name may change
-                key = f"r:{event.chat.id}:{event.message_id}:{event.edit_date or 0}"
-                await outbox.refresh_later(event.chat.id, dedup=key)
+        text = event.text or event.caption
+        if text and parse_claims(text):  # a paste: the card and name may change
+            key = f"r:{event.chat.id}:{event.message_id}:{event.edit_date or 0}"
+            await outbox.refresh_later(event.chat.id, dedup=key)
         return result
 
     def setup(self, dp: Dispatcher) -> None:
