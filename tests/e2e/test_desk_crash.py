@@ -33,7 +33,7 @@ async def desk_bot(env: dict[str, str], cwd: Path, log: Path) -> asyncio.subproc
         return await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "tests.support.desk_bot",
+            "tests.support.run_bot",  # the start-up check finds the forum
             env=env,
             cwd=cwd,
             stdout=out,

@@ -129,8 +129,8 @@ async def test_an_album_arrives_as_one_album(desk, telegram):
     await desk.start()
     alice, chat = customer()
     telegram.send_album(chat, alice, [b"one", b"two", b"three"], caption="Скриншоты ошибки")
-    # The album (and so the first topic) waits for every part's handler (each photo is read
-    # for a license): on a loaded machine that takes seconds.
+    # The album (and so the first topic) waits for every part's handler: on a loaded machine
+    # that takes seconds.
     [topic] = await desk.wait_topics(timeout=30)
     await desk.wait_copies(topic.thread_id, 3, timeout=30)
     copies = [m for m in bot_messages(telegram, desk.id, topic.thread_id) if m.copied_from]

@@ -106,6 +106,7 @@ async def test_ban_relays_nothing_and_tells_nothing(telegram, start_bot):
     _, forum = await start_desk(telegram, start_bot)
     customer, private, topic = await customer_writes(telegram, forum, text="Первое")
     await telegram.wait_for(lambda: "Первое" in copied_texts(telegram, forum["id"]))
+    await telegram.wait_sent(private["id"], 1)  # the one request for the license info
     told_before = len(telegram.sent_to(private["id"]))
     await in_topic(telegram, forum, AGENT, topic, "/ban")
     await bot_says(telegram, forum["id"], "Заблокирован", topic.thread_id)

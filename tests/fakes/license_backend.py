@@ -230,7 +230,7 @@ class FakeLicenseBackend:
         self,
         request_id: str,
         count: int,
-        timeout: float = 5.0,  # noqa: ASYNC109 (the interface the e2e tests use)
+        timeout: float = 15.0,  # noqa: ASYNC109 (the interface the e2e tests use)
     ) -> None:
         """Wait until the server has received `count` requests for `request_id`."""
         async with asyncio.timeout(timeout), self._seen:

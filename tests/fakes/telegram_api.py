@@ -479,7 +479,7 @@ class FakeTelegram(ForumPeople):
     async def wait_for(
         self,
         predicate: Callable[[], T | None],
-        timeout: float = 5.0,  # noqa: ASYNC109 - one deadline for the whole wait
+        timeout: float = 15.0,  # noqa: ASYNC109 - one deadline for the whole wait
         *,
         what: str | None = None,
     ) -> T:
@@ -509,7 +509,7 @@ class FakeTelegram(ForumPeople):
         self,
         chat_id: int,
         count: int = 1,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = 15.0,  # noqa: ASYNC109
     ) -> list[SentMessage]:
         """Wait until the bot has sent `count` messages to this chat in all (counted from the
         fake's start, deleted and edited ones included) and return the first `count`, as

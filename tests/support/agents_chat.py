@@ -35,7 +35,7 @@ async def wait_alerts(
     telegram: FakeTelegram,
     chat_id: int,
     count: int = 1,
-    timeout: float = 5.0,  # noqa: ASYNC109 - one deadline for the whole wait
+    timeout: float = 15.0,  # noqa: ASYNC109 - one deadline for the whole wait
 ) -> list[SentMessage]:
     """Wait until `count` alerts reached the chat; return the first `count`."""
 

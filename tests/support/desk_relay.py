@@ -27,7 +27,9 @@ class Desk:
         self.agent = f.user("Agent", id=AGENT_ID)
 
     async def start(self, **overrides: Any) -> RunningBot:
-        bot = await self.start_bot(support_chat_id=self.id, **overrides)
+        # Pictures are relayed, not read: a test's OCR worker would load models for seconds.
+        settings = {"support_chat_id": self.id, "ocr": False, **overrides}
+        bot = await self.start_bot(**settings)
         # The start-up check finds the forum and opens the Alerts topic before polling.
         await wait_topic(self.tg, self.id, lambda t: t.name == ALERTS)
         return bot
@@ -36,7 +38,7 @@ class Desk:
         """The customers' topics (not the Alerts topic), in creation order."""
         return [t for t in self.tg.topics_in(self.id, deleted=deleted) if t.name != ALERTS]
 
-    async def wait_topics(self, count: int = 1, timeout: float = 5.0) -> list[Topic]:  # noqa: ASYNC109
+    async def wait_topics(self, count: int = 1, timeout: float = 15.0) -> list[Topic]:  # noqa: ASYNC109
         """Wait until `count` customers' topics are live; return them all."""
 
         def enough() -> list[Topic] | None:
@@ -53,7 +55,7 @@ class Desk:
         self,
         thread_id: int,
         count: int,
-        timeout: float = 5.0,  # noqa: ASYNC109 - one deadline for the whole wait
+        timeout: float = 15.0,  # noqa: ASYNC109 - one deadline for the whole wait
     ) -> list[str]:
         def enough() -> list[str] | None:
             found = self.copies_in(thread_id)

@@ -17,7 +17,7 @@ ALERTS = "Оповещения"
 async def start_desk(telegram: FakeTelegram, start_bot: Any, **overrides: Any) -> tuple[Any, dict]:
     """A forum with every right and the bot running the desk there (Alerts topic made)."""
     forum = make_forum(telegram)
-    bot = await start_bot(support_chat_id=forum["id"], **overrides)
+    bot = await start_bot(**{"support_chat_id": forum["id"], "ocr": False, **overrides})
     await wait_topic(telegram, forum["id"], lambda t: t.name == ALERTS)
     return bot, forum
 

@@ -18,7 +18,7 @@ def rows(db_path: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
         conn.close()
 
 
-async def eventually(predicate: Callable[[], Any], timeout: float = 5.0) -> Any:  # noqa: ASYNC109
+async def eventually(predicate: Callable[[], Any], timeout: float = 15.0) -> Any:  # noqa: ASYNC109
     """Wait for a condition outside the fakes (a row on disk) by polling it, with a deadline."""
     async with asyncio.timeout(timeout):
         # The condition lives in a file another component writes: there is no event to await.

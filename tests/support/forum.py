@@ -119,7 +119,7 @@ async def wait_topics(
     tg: FakeTelegram,
     chat_id: int,
     count: int = 1,
-    timeout: float = 5.0,  # noqa: ASYNC109 - one deadline for the whole wait
+    timeout: float = 15.0,  # noqa: ASYNC109 - one deadline for the whole wait
 ) -> list[Topic]:
     """Wait until the forum has `count` live topics; return them all."""
 
@@ -134,7 +134,7 @@ async def wait_topic(
     tg: FakeTelegram,
     chat_id: int,
     check: Callable[[Topic], bool] = lambda topic: True,
-    timeout: float = 5.0,  # noqa: ASYNC109
+    timeout: float = 15.0,  # noqa: ASYNC109
 ) -> Topic:
     """Wait until a live topic satisfies `check` (e.g. lambda t: t.closed); return it."""
 
@@ -149,7 +149,7 @@ async def wait_in_topic(
     chat_id: int,
     thread_id: int,
     count: int = 1,
-    timeout: float = 5.0,  # noqa: ASYNC109
+    timeout: float = 15.0,  # noqa: ASYNC109
 ) -> list[SentMessage]:
     """Wait until the bot has sent `count` messages to the topic (as sent, deleted ones
     included); return the first `count`."""
