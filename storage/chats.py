@@ -4,9 +4,34 @@ from __future__ import annotations
 
 from datetime import date
 
+import aiosqlite
+
+from bot.licensing.records import ChatSeen
 from storage.db import Database
 from storage.records import ChatRecord
 from storage.rows import chat_row, now_text
+
+
+async def write_chat(conn: aiosqlite.Connection, chat_id: int, seen: ChatSeen, now: str) -> None:
+    """Inside a transaction: the chat row as a paste shows it, active, with a language."""
+    await conn.execute(
+        """INSERT INTO chats (chat_id, type, title, active, language, created_at, updated_at)
+           VALUES (?, ?, ?, 1, ?, ?, ?)
+           ON CONFLICT (chat_id) DO UPDATE SET type = excluded.type, title = excluded.title,
+               active = 1, language = COALESCE(chats.language, excluded.language),
+               updated_at = excluded.updated_at""",
+        (chat_id, seen.chat_type, seen.title, seen.language, now, now),
+    )
+    await _reactivate_licenses(conn, chat_id)
+
+
+async def _reactivate_licenses(conn: aiosqlite.Connection, chat_id: int) -> None:
+    # Back after being blocked or removed: let the scheduler look at its licenses.
+    await conn.execute(
+        "UPDATE licenses SET next_check_at = 0 WHERE chat_id = ? AND next_check_at IS NULL"
+        " AND expires_on IS NOT NULL",
+        (chat_id,),
+    )
 
 
 class ChatStore:
@@ -24,12 +49,7 @@ class ChatStore:
                        title = excluded.title, active = 1, updated_at = excluded.updated_at""",
                 (chat_id, chat_type, title, now, now),
             )
-            # Back after being blocked or removed: let the scheduler look at its licenses.
-            await conn.execute(
-                "UPDATE licenses SET next_check_at = 0 WHERE chat_id = ? AND next_check_at IS NULL"
-                " AND expires_on IS NOT NULL",
-                (chat_id,),
-            )
+            await _reactivate_licenses(conn, chat_id)
 
     async def get_chat(self, chat_id: int) -> ChatRecord | None:
         async with self.db.reading() as conn:

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.handlers.filters import FromPerson, HasClaims, person_id
 from bot.handlers.quota import LookupQuota
 from bot.licensing.models import CheckResult, Claim, Found
+from bot.licensing.records import ChatSeen
 from bot.licensing.service import VerificationService
 from bot.outbound.status_board import StatusBoard
 from bot.transport.updates import chat_title
@@ -46,7 +47,7 @@ class ClaimContext:
 async def serve_claims(
     message: Message, claims: list[Claim], ctx: ClaimContext, render: Render
 ) -> None:
-    """Quota, chat row, language, backend check (pending on disk first), answer, ack.
+    """Quota; backend check, then the chat row and verdicts in one transaction; answer.
 
     A chat's first verified paste is answered by the status itself, as a reply, pinned (two
     calls); what the status does not say follows in a reply of its own. Later pastes get a
@@ -72,11 +73,15 @@ async def serve_claims(
             if quota.tell_limited(chat_id):
                 await reply(message, rate_limited())
             return
+    # The chat row goes to disk with the verdicts; a group keeps the language of whoever
+    # first shared a license there.
+    seen = ChatSeen(message.chat.type, chat_title(message.chat), ctx.user_language)
     try:
-        await ctx.repo.upsert_chat(chat_id, message.chat.type, chat_title(message.chat))
-        # A group keeps the language of whoever first shared a license there.
-        await ctx.repo.adopt_chat_language(chat_id, ctx.user_language)
-        outcomes = await ctx.service.verify(chat_id, claims, user_id, message.message_id)
+        outcomes = await ctx.service.verify(chat_id, claims, user_id, message.message_id, seen)
+    except Exception:
+        quota.forget(chat_id, request_ids)  # not answered: the same paste may come again
+        raise
+    try:
         today = ctx.clock.today()
         checks = [o.check for o in outcomes if isinstance(o, Found)]
         status_sent = bool(checks) and await ctx.board.answer(chat_id, message.message_id)
@@ -85,11 +90,12 @@ async def serve_claims(
             markup = None if status_sent else renewal_keyboard(checks, today)
             await reply(message, text, markup)
     except Exception:
-        quota.forget(chat_id, request_ids)  # not answered: the same paste may come again
+        # Stored but not told: the retry loop answers later (the same paste may come again).
+        quota.forget(chat_id, request_ids)
+        await ctx.service.owe_answers(chat_id, claims, outcomes, user_id, message.message_id)
         raise
     if checks and not status_sent:
         await ctx.board.refresh(chat_id)
-    await ctx.service.acknowledge(chat_id, outcomes)
 
 
 def _paste_render(
