@@ -53,9 +53,8 @@ class ChatStore:
 
     async def get_chat(self, chat_id: int) -> ChatRecord | None:
         async with self.db.reading() as conn:
-            cursor = await conn.execute("SELECT * FROM chats WHERE chat_id = ?", (chat_id,))
-            row = await cursor.fetchone()
-        return chat_row(row) if row else None
+            rows = await conn.execute_fetchall("SELECT * FROM chats WHERE chat_id = ?", (chat_id,))
+        return chat_row(next(iter(rows))) if rows else None
 
     async def set_chat_active(self, chat_id: int, active: bool) -> None:
         await self._update_chat(chat_id, "active", int(active))
@@ -67,20 +66,20 @@ class ChatStore:
 
     async def set_status_message(self, chat_id: int, message_id: int, shown_on: date) -> None:
         """A new status message shows the chat's licenses as of `shown_on`."""
-        async with self.db.transaction() as conn:
-            # Refreshed as it was sent: the daily refresh must not edit it again the same day.
-            await conn.execute(
-                """UPDATE chats SET status_message_id = ?, updated_at = ?, refreshed_on = ?
-                   WHERE chat_id = ?""",
-                (message_id, now_text(), shown_on.isoformat(), chat_id),
-            )
+        # Refreshed as it was sent: the daily refresh must not edit it again the same day.
+        await self.db.write_one(
+            """UPDATE chats SET status_message_id = ?, updated_at = ?, refreshed_on = ?
+               WHERE chat_id = ?""",
+            (message_id, now_text(), shown_on.isoformat(), chat_id),
+        )
 
     async def chat_language(self, chat_id: int) -> str | None:
         """The chat's language, None if the chat is unknown or has none yet."""
         async with self.db.reading() as conn:
-            cursor = await conn.execute("SELECT language FROM chats WHERE chat_id = ?", (chat_id,))
-            row = await cursor.fetchone()
-        return row[0] if row else None
+            rows = await conn.execute_fetchall(
+                "SELECT language FROM chats WHERE chat_id = ?", (chat_id,)
+            )
+        return next(iter(rows))[0] if rows else None
 
     async def set_chat_language(self, chat_id: int, language: str) -> None:
         """Set the language of a known chat (an unknown chat is left unknown)."""
@@ -99,11 +98,10 @@ class ChatStore:
         await self._update_chat(chat_id, "pin_problem_notified", int(notified))
 
     async def _update_chat(self, chat_id: int, column: str, value: object) -> None:
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                f"UPDATE chats SET {column} = ?, updated_at = ? WHERE chat_id = ?",
-                (value, now_text(), chat_id),
-            )
+        await self.db.write_one(
+            f"UPDATE chats SET {column} = ?, updated_at = ? WHERE chat_id = ?",
+            (value, now_text(), chat_id),
+        )
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: its licenses and pending checks follow the new id."""

@@ -142,12 +142,11 @@ class LicenseStore:
 
     async def licenses_for_chat(self, chat_id: int) -> list[StoredLicense]:
         async with self.db.reading() as conn:
-            cursor = await conn.execute(
+            rows = await conn.execute_fetchall(
                 "SELECT * FROM licenses WHERE chat_id = ?"
                 " ORDER BY COALESCE(module_name, ''), expires_on, id",
                 (chat_id,),
             )
-            rows = await cursor.fetchall()
         return [license_row(row) for row in rows]
 
     async def license_in_chat(self, chat_id: int, request_id: str) -> StoredLicense | None:

@@ -152,12 +152,11 @@ class PendingStore:
     async def waiting_in_chat(self, chat_id: int) -> list[PendingCheck]:
         """Claims of a chat still waiting for the backend (not yet resolved)."""
         async with self.db.reading() as conn:
-            cursor = await conn.execute(
+            rows = await conn.execute_fetchall(
                 "SELECT * FROM pending_checks WHERE chat_id = ? AND resolution IS NULL"
                 " ORDER BY id",
                 (chat_id,),
             )
-            rows = await cursor.fetchall()
         return [pending_row(row) for row in rows]
 
     async def due_pending(self, now: float, limit: int = 50) -> list[PendingCheck]:
