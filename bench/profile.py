@@ -2,7 +2,8 @@
 
 Starts the real bot (`python -m bot`) on the bench's fake servers, attaches py-spy to it
 (`pip install py-spy`; sampling, so the bot runs at nearly full speed), then sends a burst
-of N pastes and a burst of N /license, like `python -m bench`. Prints the functions with
+of N pastes and a burst of N /license, like `python -m bench` (`--license-only`: the
+pastes go first, unprofiled). Prints the functions with
 the most samples: on-CPU time of their own ("self") and with what they call ("total"),
 as shares of every sample. The collapsed stacks are kept in FILE for a flame graph.
 """
@@ -62,12 +63,15 @@ def report(collapsed: Path) -> str:
     return "\n".join(lines)
 
 
-async def profile(pastes: int, out: Path, spy: str) -> None:
+async def profile(pastes: int, out: Path, spy: str, only_license: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         async with Stage() as stage:
             bot = BotProcess(["-m", "bot"], stage.env(Path(folder) / "profile.sqlite3"))
             await bot.start(stage.telegram)
             assert bot.proc is not None
+            people = customers(pastes, "profile")
+            if only_license:  # licensed chats first, profiled only for /license
+                await paste_burst(stage, bot, people)
             recorder = await asyncio.create_subprocess_exec(
                 spy,
                 *("record", "--pid", str(bot.proc.pid), "--format", "raw", "--rate", "250"),
@@ -77,8 +81,8 @@ async def profile(pastes: int, out: Path, spy: str) -> None:
             )
             try:
                 await asyncio.sleep(1.0)  # py-spy attaches
-                people = customers(pastes, "profile")
-                await paste_burst(stage, bot, people)
+                if not only_license:
+                    await paste_burst(stage, bot, people)
                 await license_burst(stage, bot, people)
             finally:
                 recorder.send_signal(signal.SIGINT)
@@ -90,11 +94,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
     parser.add_argument("--pastes", type=int, default=300)
     parser.add_argument("--out", type=Path, default=Path("bench-profile.txt"))
+    parser.add_argument("--license-only", action="store_true", help="profile /license alone")
     args = parser.parse_args()
     spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     if not Path(spy).exists():
         sys.exit("py-spy is not installed: pip install py-spy")
-    asyncio.run(profile(args.pastes, args.out, spy))
+    asyncio.run(profile(args.pastes, args.out, spy, args.license_only))
     print(report(args.out))
 
 
