@@ -138,8 +138,10 @@ class StatusBoard:
         if message is None:
             return
         chat_id = message.chat.id  # a group that migrated on the way has a new id
-        await self.repo.set_status_message(chat_id, message.message_id, self.clock.today())
+        # Pinned (or the missing right explained) before it is remembered: a crash in
+        # between leaves no remembered status unpinned; the replayed paste sends it anew.
         await self._pin(chat_id, message.message_id, notified=notified)
+        await self.repo.set_status_message(chat_id, message.message_id, self.clock.today())
 
     async def _pin(self, chat_id: int, message_id: int, *, notified: bool) -> None:
         try:
