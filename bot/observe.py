@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from bot.licensing.models import CheckResult, Claim, LicenseCheck
+from bot.licensing.records import ChatSeen
 from bot.licensing.service import VerificationService
 from bot.metrics import Metrics, outcome
 from bot.outbound.reminders import ReminderSender
@@ -28,10 +29,15 @@ class ObservedVerification(VerificationService):
         self.metrics = metrics
 
     async def verify(
-        self, chat_id: int, claims: list[Claim], requested_by: int | None, reply_to: int | None
+        self,
+        chat_id: int,
+        claims: list[Claim],
+        requested_by: int | None,
+        reply_to: int | None,
+        chat: ChatSeen | None = None,
     ) -> list[CheckResult]:
         started = time.perf_counter()
-        results = await super().verify(chat_id, claims, requested_by, reply_to)
+        results = await super().verify(chat_id, claims, requested_by, reply_to, chat)
         ms = round((time.perf_counter() - started) * 1000)
         self.metrics.pastes.inc()
         for result in results:

@@ -4,9 +4,34 @@ from __future__ import annotations
 
 from datetime import date
 
+import aiosqlite
+
+from bot.licensing.records import ChatSeen
 from storage.db import Database
 from storage.records import ChatRecord
 from storage.rows import chat_row, now_text
+
+
+async def write_chat(conn: aiosqlite.Connection, chat_id: int, seen: ChatSeen, now: str) -> None:
+    """Inside a transaction: the chat row as a paste shows it, active, with a language."""
+    await conn.execute(
+        """INSERT INTO chats (chat_id, type, title, active, language, created_at, updated_at)
+           VALUES (?, ?, ?, 1, ?, ?, ?)
+           ON CONFLICT (chat_id) DO UPDATE SET type = excluded.type, title = excluded.title,
+               active = 1, language = COALESCE(chats.language, excluded.language),
+               updated_at = excluded.updated_at""",
+        (chat_id, seen.chat_type, seen.title, seen.language, now, now),
+    )
+    await _reactivate_licenses(conn, chat_id)
+
+
+async def _reactivate_licenses(conn: aiosqlite.Connection, chat_id: int) -> None:
+    # Back after being blocked or removed: let the scheduler look at its licenses.
+    await conn.execute(
+        "UPDATE licenses SET next_check_at = 0 WHERE chat_id = ? AND next_check_at IS NULL"
+        " AND expires_on IS NOT NULL",
+        (chat_id,),
+    )
 
 
 class ChatStore:
@@ -24,18 +49,12 @@ class ChatStore:
                        title = excluded.title, active = 1, updated_at = excluded.updated_at""",
                 (chat_id, chat_type, title, now, now),
             )
-            # Back after being blocked or removed: let the scheduler look at its licenses.
-            await conn.execute(
-                "UPDATE licenses SET next_check_at = 0 WHERE chat_id = ? AND next_check_at IS NULL"
-                " AND expires_on IS NOT NULL",
-                (chat_id,),
-            )
+            await _reactivate_licenses(conn, chat_id)
 
     async def get_chat(self, chat_id: int) -> ChatRecord | None:
         async with self.db.reading() as conn:
-            cursor = await conn.execute("SELECT * FROM chats WHERE chat_id = ?", (chat_id,))
-            row = await cursor.fetchone()
-        return chat_row(row) if row else None
+            rows = await conn.execute_fetchall("SELECT * FROM chats WHERE chat_id = ?", (chat_id,))
+        return chat_row(next(iter(rows))) if rows else None
 
     async def set_chat_active(self, chat_id: int, active: bool) -> None:
         await self._update_chat(chat_id, "active", int(active))
@@ -47,20 +66,20 @@ class ChatStore:
 
     async def set_status_message(self, chat_id: int, message_id: int, shown_on: date) -> None:
         """A new status message shows the chat's licenses as of `shown_on`."""
-        async with self.db.transaction() as conn:
-            # Refreshed as it was sent: the daily refresh must not edit it again the same day.
-            await conn.execute(
-                """UPDATE chats SET status_message_id = ?, updated_at = ?, refreshed_on = ?
-                   WHERE chat_id = ?""",
-                (message_id, now_text(), shown_on.isoformat(), chat_id),
-            )
+        # Refreshed as it was sent: the daily refresh must not edit it again the same day.
+        await self.db.write_one(
+            """UPDATE chats SET status_message_id = ?, updated_at = ?, refreshed_on = ?
+               WHERE chat_id = ?""",
+            (message_id, now_text(), shown_on.isoformat(), chat_id),
+        )
 
     async def chat_language(self, chat_id: int) -> str | None:
         """The chat's language, None if the chat is unknown or has none yet."""
         async with self.db.reading() as conn:
-            cursor = await conn.execute("SELECT language FROM chats WHERE chat_id = ?", (chat_id,))
-            row = await cursor.fetchone()
-        return row[0] if row else None
+            rows = await conn.execute_fetchall(
+                "SELECT language FROM chats WHERE chat_id = ?", (chat_id,)
+            )
+        return next(iter(rows))[0] if rows else None
 
     async def set_chat_language(self, chat_id: int, language: str) -> None:
         """Set the language of a known chat (an unknown chat is left unknown)."""
@@ -79,11 +98,10 @@ class ChatStore:
         await self._update_chat(chat_id, "pin_problem_notified", int(notified))
 
     async def _update_chat(self, chat_id: int, column: str, value: object) -> None:
-        async with self.db.transaction() as conn:
-            await conn.execute(
-                f"UPDATE chats SET {column} = ?, updated_at = ? WHERE chat_id = ?",
-                (value, now_text(), chat_id),
-            )
+        await self.db.write_one(
+            f"UPDATE chats SET {column} = ?, updated_at = ? WHERE chat_id = ?",
+            (value, now_text(), chat_id),
+        )
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: its licenses and pending checks follow the new id."""

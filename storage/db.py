@@ -85,6 +85,13 @@ class Database:
                 raise
             await self._retry_busy(self.conn.commit)
 
+    async def write_one(self, sql: str, params: tuple[object, ...]) -> int:
+        """One statement on its own: SQLite makes it a transaction by itself (one round trip
+        to the database thread instead of BEGIN, the statement and COMMIT). Rows changed."""
+        async with self._lock:
+            cursor = await self._retry_busy(lambda: self.conn.execute(sql, params))
+            return cursor.rowcount
+
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
         """Reads share the lock so they never see another coroutine's open transaction."""

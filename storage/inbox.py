@@ -41,8 +41,7 @@ class InboxStore:
             )
 
     async def inbox_done(self, update_id: int) -> None:
-        async with self.db.transaction() as conn:
-            await conn.execute("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+        await self.db.write_one("DELETE FROM inbox WHERE update_id = ?", (update_id,))
 
     async def inbox_size(self) -> int:
         """Updates taken from Telegram and not yet handled."""

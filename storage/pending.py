@@ -4,10 +4,60 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import aiosqlite
+
 from bot.licensing.models import Claim
-from bot.licensing.records import PendingCheck, Resolution
+from bot.licensing.records import PendingCheck, Resolution, Waiting
 from storage.db import Database
 from storage.rows import now_text, pending_row
+
+
+async def write_waiting(
+    conn: aiosqlite.Connection,
+    chat_id: int,
+    waiting: list[Waiting],
+    requested_by: int | None,
+    reply_to: int | None,
+    now: str,
+) -> None:
+    """Inside a transaction: claims kept for the retry loop (a re-paste renews the row)."""
+    await conn.executemany(
+        """INSERT INTO pending_checks (chat_id, request_id, claimed_status,
+               claimed_expires_on, reply_to_message_id, requested_by, attempts,
+               next_attempt_at, last_error, resolution, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (chat_id, request_id) DO UPDATE SET
+               claimed_status = excluded.claimed_status,
+               claimed_expires_on = excluded.claimed_expires_on,
+               reply_to_message_id = excluded.reply_to_message_id,
+               requested_by = excluded.requested_by, attempts = excluded.attempts,
+               next_attempt_at = excluded.next_attempt_at, last_error = excluded.last_error,
+               resolution = excluded.resolution""",
+        [
+            (
+                chat_id,
+                w.claim.request_id,
+                w.claim.status.value,
+                w.claim.expires_on.isoformat() if w.claim.expires_on else None,
+                reply_to,
+                requested_by,
+                w.attempts,
+                w.next_attempt_at,
+                w.error[:500],
+                w.resolution,
+                now,
+            )
+            for w in waiting
+        ],
+    )
+
+
+async def drop_pending(conn: aiosqlite.Connection, chat_id: int, request_ids: list[str]) -> None:
+    """Inside a transaction: claims answered now need no row."""
+    await conn.executemany(
+        "DELETE FROM pending_checks WHERE chat_id = ? AND request_id = ?",
+        [(chat_id, request_id) for request_id in request_ids],
+    )
 
 
 class PendingStore:
@@ -52,6 +102,18 @@ class PendingStore:
                 ],
             )
 
+    async def keep_waiting(
+        self,
+        chat_id: int,
+        waiting: list[Waiting],
+        *,
+        requested_by: int | None,
+        reply_to: int | None,
+    ) -> None:
+        """Claims for the retry loop: not settled, or settled and not yet told."""
+        async with self.db.transaction() as conn:
+            await write_waiting(conn, chat_id, waiting, requested_by, reply_to, now_text())
+
     async def resolve_pending(self, chat_id: int, request_id: str, resolution: Resolution) -> None:
         async with self.db.transaction() as conn:
             await conn.execute(
@@ -90,12 +152,11 @@ class PendingStore:
     async def waiting_in_chat(self, chat_id: int) -> list[PendingCheck]:
         """Claims of a chat still waiting for the backend (not yet resolved)."""
         async with self.db.reading() as conn:
-            cursor = await conn.execute(
+            rows = await conn.execute_fetchall(
                 "SELECT * FROM pending_checks WHERE chat_id = ? AND resolution IS NULL"
                 " ORDER BY id",
                 (chat_id,),
             )
-            rows = await cursor.fetchall()
         return [pending_row(row) for row in rows]
 
     async def due_pending(self, now: float, limit: int = 50) -> list[PendingCheck]:

@@ -11,7 +11,7 @@ instead of a spinner.
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 
@@ -87,9 +87,18 @@ async def on_unknown_button(query: CallbackQuery) -> None:
     await query.answer(button_stale(), show_alert=True)
 
 
+# Async filters on purpose: aiogram runs a sync one (a magic F filter too) in a thread.
+async def in_private(message: Message) -> bool:
+    return message.chat.type == "private"
+
+
+async def from_user_content(message: Message) -> bool:
+    return message.content_type in USER_CONTENT
+
+
 def get_router() -> Router:
     router = Router(name="fallback")
-    router.message.filter(F.chat.type == "private", FromPerson())
-    router.message.register(on_private_other, F.content_type.in_(USER_CONTENT))
+    router.message.filter(in_private, FromPerson())
+    router.message.register(on_private_other, from_user_content)
     router.callback_query.register(on_unknown_button)
     return router

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.types import ChatMemberUpdated, Message
 
 from bot.outbound.delivery import Delivery
@@ -65,8 +65,14 @@ async def on_migration_message(message: Message, repo: Repository, board: Status
     await board.refresh(new_id)
 
 
+async def is_migration(message: Message) -> bool:
+    """A group's move to a supergroup. Async on purpose: aiogram runs a sync filter (a magic
+    F filter too) in a worker thread, and this one sees every message."""
+    return bool(message.migrate_to_chat_id or message.migrate_from_chat_id)
+
+
 def get_router() -> Router:
     router = Router(name="membership")
     router.my_chat_member.register(on_my_chat_member)
-    router.message.register(on_migration_message, F.migrate_to_chat_id | F.migrate_from_chat_id)
+    router.message.register(on_migration_message, is_migration)
     return router

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.handlers.filters import FromPerson, HasClaims, person_id
 from bot.handlers.quota import LookupQuota
 from bot.licensing.models import CheckResult, Claim, Found
+from bot.licensing.records import ChatSeen
 from bot.licensing.service import VerificationService
 from bot.outbound.status_board import StatusBoard
 from bot.transport.updates import chat_title
@@ -24,8 +25,9 @@ from storage.repository import Repository
 
 logger = logging.getLogger(__name__)
 
-# Renders the reply from the backend's results, today and (total, limit) when capped.
-Render = Callable[[list[CheckResult], date, tuple[int, int] | None], str]
+# Renders the reply from the backend's results, today, (total, limit) when capped, and
+# whether the status was sent as the answer (then only what it does not say, or "").
+Render = Callable[[list[CheckResult], date, tuple[int, int] | None, bool], str]
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,12 @@ class ClaimContext:
 async def serve_claims(
     message: Message, claims: list[Claim], ctx: ClaimContext, render: Render
 ) -> None:
-    """Quota, chat row, language, backend check (pending on disk first), reply, pin, ack."""
+    """Quota; backend check, then the chat row and verdicts in one transaction; answer.
+
+    A chat's first verified paste is answered by the status itself, as a reply, pinned (two
+    calls); what the status does not say follows in a reply of its own. Later pastes get a
+    reply, and the pinned status is edited in place.
+    """
     limit = ctx.settings.max_claims_per_message
     capped = (len(claims), limit) if len(claims) > limit else None
     claims = claims[:limit]
@@ -58,31 +65,43 @@ async def serve_claims(
             # One answer covers a burst of the same paste; the status is still put right
             # (re-sent and re-pinned if it was deleted), which is often why it came again.
             logger.info("chat %s: the same Request IDs again at once; not checked again", chat_id)
-            await ctx.board.refresh(chat_id)
+            # A status still to come is the first paste's own answer: not sent from here.
+            await ctx.board.refresh(chat_id, create=False)
             return
         if not quota.take(chat_id, user_id, len(claims)):
             logger.info("chat %s, user %s: look-up limit reached", chat_id, user_id)
             if quota.tell_limited(chat_id):
                 await reply(message, rate_limited())
             return
+    # The chat row goes to disk with the verdicts; a group keeps the language of whoever
+    # first shared a license there.
+    seen = ChatSeen(message.chat.type, chat_title(message.chat), ctx.user_language)
     try:
-        await ctx.repo.upsert_chat(chat_id, message.chat.type, chat_title(message.chat))
-        # A group keeps the language of whoever first shared a license there.
-        await ctx.repo.adopt_chat_language(chat_id, ctx.user_language)
-        outcomes = await ctx.service.verify(chat_id, claims, user_id, message.message_id)
-        today = ctx.clock.today()
-        checks = [o.check for o in outcomes if isinstance(o, Found)]
-        await reply(message, render(outcomes, today, capped), renewal_keyboard(checks, today))
+        outcomes = await ctx.service.verify(chat_id, claims, user_id, message.message_id, seen)
     except Exception:
         quota.forget(chat_id, request_ids)  # not answered: the same paste may come again
         raise
-    if checks:
+    try:
+        today = ctx.clock.today()
+        checks = [o.check for o in outcomes if isinstance(o, Found)]
+        status_sent = bool(checks) and await ctx.board.answer(chat_id, message.message_id)
+        text = render(outcomes, today, capped, status_sent)
+        if text:
+            markup = None if status_sent else renewal_keyboard(checks, today)
+            await reply(message, text, markup)
+    except Exception:
+        # Stored but not told: the retry loop answers later (the same paste may come again).
+        quota.forget(chat_id, request_ids)
+        await ctx.service.owe_answers(chat_id, claims, outcomes, user_id, message.message_id)
+        raise
+    if checks and not status_sent:
         await ctx.board.refresh(chat_id)
-    await ctx.service.acknowledge(chat_id, outcomes)
 
 
-def _paste_render(results: list[CheckResult], today: date, capped: tuple[int, int] | None) -> str:
-    return paste_answer(results, today, capped=capped)
+def _paste_render(
+    results: list[CheckResult], today: date, capped: tuple[int, int] | None, status_sent: bool
+) -> str:
+    return paste_answer(results, today, capped=capped, status_sent=status_sent)
 
 
 async def on_paste(

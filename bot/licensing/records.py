@@ -50,3 +50,33 @@ class PendingCheck:
         claimed = self.claimed_expires_on
         expires = date.fromisoformat(claimed) if claimed else None
         return Claim(self.request_id, ClaimedStatus(self.claimed_status), expires)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSeen:
+    """A chat as a paste shows it, kept (and made active) with the paste's verdicts."""
+
+    chat_type: str
+    title: str | None
+    language: str  # taken when the chat has none yet
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A verdict to store for a chat, with its reminder schedule."""
+
+    check: LicenseCheck
+    claim: Claim | None
+    next_check_at: float | None
+    covered_stage: str | None  # the reminder stage the answer itself covers
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A claim the backend did not settle: kept on disk for the retry loop."""
+
+    claim: Claim
+    attempts: int
+    next_attempt_at: float
+    error: str
+    resolution: Resolution | None = None  # settled, but the chat was not told yet

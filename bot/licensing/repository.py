@@ -7,7 +7,14 @@ from datetime import date, datetime
 from typing import Protocol
 
 from bot.licensing.models import Claim, LicenseCheck
-from bot.licensing.records import PendingCheck, Resolution, StoredLicense
+from bot.licensing.records import (
+    ChatSeen,
+    PendingCheck,
+    Resolution,
+    StoredLicense,
+    Verdict,
+    Waiting,
+)
 
 
 class LicenseRepository(Protocol):
@@ -46,6 +53,28 @@ class LicenseRepository(Protocol):
         *,
         next_check_at: float | None = None,
         covered_stage: str | None = None,
+    ) -> None: ...
+
+    async def record_paste(
+        self,
+        chat_id: int,
+        chat: ChatSeen | None,
+        verdicts: list[Verdict],
+        answered: list[str],
+        waiting: list[Waiting],
+        *,
+        requested_by: int | None,
+        reply_to: int | None,
+        verified_at: datetime,
+    ) -> None: ...
+
+    async def keep_waiting(
+        self,
+        chat_id: int,
+        waiting: list[Waiting],
+        *,
+        requested_by: int | None,
+        reply_to: int | None,
     ) -> None: ...
 
     async def license_in_chat(self, chat_id: int, request_id: str) -> StoredLicense | None: ...

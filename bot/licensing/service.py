@@ -7,6 +7,7 @@ import dataclasses
 import logging
 import random
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.licensing.backend import LicenseBackend
@@ -21,13 +22,14 @@ from bot.licensing.models import (
     Unavailable,
 )
 from bot.licensing.recent import RecentVerdicts
-from bot.licensing.records import PendingCheck, Resolution
+from bot.licensing.records import ChatSeen, PendingCheck, Resolution, Verdict, Waiting
 from bot.licensing.repository import LicenseRepository
 from bot.licensing.schedule import current_stage, next_check_at
 
 logger = logging.getLogger(__name__)
 
 AlertOperator = Callable[[Misconfigured], Awaitable[None]]
+SETTLED = {Found: Resolution.FOUND, NotFound: Resolution.NOT_FOUND}
 
 
 class VerificationService:
@@ -57,16 +59,72 @@ class VerificationService:
         self.recent = RecentVerdicts(clock.timestamp)
 
     async def verify(
-        self, chat_id: int, claims: list[Claim], requested_by: int | None, reply_to: int | None
+        self,
+        chat_id: int,
+        claims: list[Claim],
+        requested_by: int | None,
+        reply_to: int | None,
+        chat: ChatSeen | None = None,
     ) -> list[CheckResult]:
-        """Check every claim for a chat whose row already exists; verdicts hit disk first."""
-        lease = self.clock.timestamp() + self.lease_seconds
-        await self.repo.add_pending(chat_id, claims, reply_to, requested_by, lease)
+        """Check every claim, then store what was settled in one transaction: the chat row
+        (when `chat` is given), the verdicts, and the claims left for the retry loop.
+
+        Nothing is written before the backend answers: a crash meanwhile is covered by the
+        update inbox, which hands the paste over again on the next start.
+        """
         results = await asyncio.gather(*(self._check_recent(c.request_id) for c in claims))
-        return [
-            await self._apply(chat_id, claim, result, requested_by, attempts=0)
-            for claim, result in zip(claims, results, strict=True)
+        now = self.clock.now()
+        verdicts: list[Verdict] = []
+        answered: list[str] = []
+        waiting: list[Waiting] = []
+        outcomes: list[CheckResult] = []
+        for claim, result in zip(claims, results, strict=True):
+            if isinstance(result, Found):
+                verdicts.append(self._verdict(result.check, claim, now, answered=True))
+                answered.append(claim.request_id)
+                outcomes.append(dataclasses.replace(result, claim=claim))
+                continue
+            if isinstance(result, NotFound):
+                answered.append(claim.request_id)
+            else:
+                await self._maybe_alert(result)
+                waiting.append(self._delayed(claim, result, attempts=0))
+            outcomes.append(result)
+        await self.repo.record_paste(
+            chat_id,
+            chat,
+            verdicts,
+            answered,
+            waiting,
+            requested_by=requested_by,
+            reply_to=reply_to,
+            verified_at=now,
+        )
+        if waiting:
+            self.pending_changed.set()
+        return outcomes
+
+    async def owe_answers(
+        self,
+        chat_id: int,
+        claims: list[Claim],
+        outcomes: list[CheckResult],
+        requested_by: int | None,
+        reply_to: int | None,
+    ) -> None:
+        """The chat was not told what `verify` settled (the answer failed): the retry loop
+        tells it once the lease has passed."""
+        due = self.clock.timestamp() + self.lease_seconds
+        owed = [
+            Waiting(claim, 0, due, "answer not delivered", SETTLED[type(outcome)])
+            for claim, outcome in zip(claims, outcomes, strict=True)
+            if isinstance(outcome, Found | NotFound)
         ]
+        if owed:
+            await self.repo.keep_waiting(
+                chat_id, owed, requested_by=requested_by, reply_to=reply_to
+            )
+            self.pending_changed.set()
 
     async def retry(self, pending: PendingCheck) -> CheckResult:
         """One more backend attempt for a claim waiting on disk."""
@@ -120,15 +178,29 @@ class VerificationService:
             await self.repo.resolve_pending(chat_id, claim.request_id, Resolution.NOT_FOUND)
             return result
         await self._maybe_alert(result)
-        retry_after = result.retry_after if isinstance(result, Unavailable) else None
-        delay = self.backoff(attempts + 1, retry_after)
-        reason = result.reason if isinstance(result, Unavailable) else result.detail
+        later = self._delayed(claim, result, attempts)
         await self.repo.reschedule_pending(
-            chat_id, claim.request_id, attempts + 1, self.clock.timestamp() + delay, reason
+            chat_id, claim.request_id, later.attempts, later.next_attempt_at, later.error
         )
-        logger.info("check of %s delayed %.1fs: %s", claim.request_id, delay, reason)
         self.pending_changed.set()
         return result
+
+    def _delayed(self, claim: Claim, result: CheckResult, attempts: int) -> Waiting:
+        """When to ask the backend again about a claim it did not settle."""
+        retry_after = result.retry_after if isinstance(result, Unavailable) else None
+        delay = self.backoff(attempts + 1, retry_after)
+        reason = result.detail if isinstance(result, Misconfigured) else str(result)
+        if isinstance(result, Unavailable):
+            reason = result.reason
+        logger.info("check of %s delayed %.1fs: %s", claim.request_id, delay, reason)
+        return Waiting(claim, attempts + 1, self.clock.timestamp() + delay, reason)
+
+    def _verdict(
+        self, check: LicenseCheck, claim: Claim | None, now: datetime, *, answered: bool
+    ) -> Verdict:
+        """A verdict to store with its reminder schedule; an answer covers today's reminder."""
+        covered = current_stage(check, now.date(), self.reminder_days) if answered else None
+        return Verdict(check, claim, next_check_at(check, now, self.reminder_days), covered)
 
     async def store(
         self,
@@ -141,15 +213,15 @@ class VerificationService:
     ) -> None:
         """Store a verdict with its reminder schedule; an answer covers today's reminder."""
         now = self.clock.now()
-        covered = current_stage(check, now.date(), self.reminder_days) if answered else None
+        verdict = self._verdict(check, claim, now, answered=answered)
         await self.repo.record_found(
             chat_id,
             check,
             claim,
             added_by,
             now,
-            next_check_at=next_check_at(check, now, self.reminder_days),
-            covered_stage=covered,
+            next_check_at=verdict.next_check_at,
+            covered_stage=verdict.covered_stage,
         )
 
     def backoff(self, attempt: int, retry_after: float | None) -> float:

@@ -4,9 +4,11 @@ Telegram allows a bot about 30 messages a second overall, about one a second per
 20 a minute per group. The limits here are kept by the moment each request is let through,
 right before it is sent:
 
-- overall: at most PER_SECOND (28) writes in any window of WINDOW (1.05 s) — about 26.7 a
-  second sustained, and never more than 28 in any second by Telegram's clock unless the
-  network shifts sends by more than the 50 ms margin;
+- overall: at most PER_SECOND (28) writes in any window of WINDOW (1 s), each write
+  counted from the moment it is let through until a window after its answer came back.
+  Telegram receives a request between those two moments, so however the network or a
+  busy event loop bunches requests on the way, Telegram cannot see more than 28 in any
+  second; sustained, 28 per (1 s + the answer's latency), about 27.5 a second;
 - per chat: at least CHAT_INTERVAL (1.05 s) between two messages to one chat;
 - per group: at most 19 messages in any 60 s.
 
@@ -71,7 +73,7 @@ MULTI_MESSAGE_FIELDS["sendMediaGroup"] = "media"
 WRITE_PREFIXES = ("send", "edit", "pin", "unpin", "copy", "forward", "delete")
 
 PER_SECOND = 28
-WINDOW = 1.05
+WINDOW = 1.0
 CHAT_INTERVAL = 1.05
 PER_GROUP = 19
 GROUP_WINDOW = 60.0
@@ -98,26 +100,43 @@ def background_sends() -> Iterator[None]:
 
 
 class SlidingWindow:
-    """At most `limit` events in any `period` seconds, by the times they were let through."""
+    """At most `limit` events in any `period` seconds, by the times they were let through.
 
-    def __init__(self, limit: int, period: float) -> None:
+    `until_answered`: an event counts from when it was let through until `period` after
+    `finish()` (its answer came back); `wait()` is None while every slot is in flight.
+    """
+
+    def __init__(self, limit: int, period: float, *, until_answered: bool = False) -> None:
         self.limit = limit
         self.period = period
+        self.until_answered = until_answered
+        self.in_flight = 0
         self._times: deque[float] = deque()
 
-    def wait(self, now: float, count: int = 1) -> float:
-        """Seconds until `count` more events fit (0 if they fit now; more than `limit`
-        wait for an empty window)."""
+    def wait(self, now: float, count: int = 1) -> float | None:
+        """Seconds until `count` more events fit (0 if they fit now; None: after an answer).
+        More than `limit` wait for an empty window."""
         while self._times and self._times[0] <= now - self.period:
             self._times.popleft()
         count = min(count, self.limit)
-        excess = len(self._times) + count - self.limit
+        excess = self.in_flight + len(self._times) + count - self.limit
         if excess <= 0:
             return 0.0
+        if excess > len(self._times):
+            return None
         return self._times[excess - 1] + self.period - now
 
     def record(self, now: float, count: int = 1) -> None:
-        self._times.extend([now] * count)
+        if self.until_answered:
+            self.in_flight += count
+        else:
+            self._times.extend([now] * count)
+
+    def finish(self, now: float) -> None:
+        """An event let through earlier got its answer (only with `until_answered`)."""
+        if self.until_answered and self.in_flight:
+            self.in_flight -= 1
+            self._times.append(now)
 
 
 class PriorityGate:
@@ -132,6 +151,7 @@ class PriorityGate:
         self._order = itertools.count()
         self._pump: asyncio.Task[None] | None = None
         self._interactive_run = 0
+        self._answered: asyncio.Event | None = None
 
     @property
     def waiting(self) -> int:
@@ -142,7 +162,18 @@ class PriorityGate:
         heapq.heappush(self._queues[priority], (next(self._order), future))
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._run(), name="flood-gate")
-        await future
+        try:
+            await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():
+                self.finish()  # let through, but it will never be sent
+            raise
+
+    def finish(self) -> None:
+        """A request let through got its answer (or will never be sent)."""
+        self.window.finish(asyncio.get_running_loop().time())
+        if self._answered is not None:
+            self._answered.set()
 
     def _next(self) -> asyncio.Future[None] | None:
         for queue in self._queues.values():
@@ -163,6 +194,11 @@ class PriorityGate:
         loop = asyncio.get_running_loop()
         while self.waiting:
             wait = self.window.wait(loop.time())
+            if wait is None:  # every slot in flight: a slot frees a window after an answer
+                self._answered = self._answered or asyncio.Event()
+                self._answered.clear()
+                await self._answered.wait()
+                continue
             if wait > 0:
                 await asyncio.sleep(wait)
                 continue
@@ -185,7 +221,9 @@ class FloodLimits:
         max_chats: int = MAX_CHATS,
         time_scale: float = 1.0,
     ) -> None:
-        self.gate = PriorityGate(SlidingWindow(per_second, WINDOW * time_scale))
+        self.gate = PriorityGate(
+            SlidingWindow(per_second, WINDOW * time_scale, until_answered=True)
+        )
         self.chat_interval = chat_interval * time_scale
         self.group_window = GROUP_WINDOW * time_scale
         self.max_chats = max_chats
@@ -218,11 +256,14 @@ class FloodLimits:
                 del self._chat_users[chat], self._chat_locks[chat]
 
     def done(self, api_method: str, chat_id: int | str | None) -> None:
-        """A request ended: the chat's next message waits a full interval from now.
+        """A request ended: it frees its overall slot a window from now, and the chat's next
+        message waits a full interval from now. Every acquire() is followed by one done().
 
         Telegram counts from when the request reached it, which is between acquire() and
         now; a request delayed on the way would otherwise shorten the gap Telegram sees.
         """
+        if api_method.startswith(WRITE_PREFIXES):
+            self.gate.finish()
         chat = self._chat(api_method, chat_id)
         if chat is not None and chat in self._next_send:
             after = asyncio.get_running_loop().time() + self.chat_interval
@@ -235,7 +276,7 @@ class FloodLimits:
             now = loop.time()
             wait = self._next_send.get(chat, 0.0) - now
             if group is not None:
-                wait = max(wait, group.wait(now, messages))
+                wait = max(wait, group.wait(now, messages) or 0.0)  # no flight in a group
             if wait > 0:  # the chat's turn, or the group's minute, is still to come
                 await asyncio.sleep(wait)
                 continue
@@ -246,6 +287,8 @@ class FloodLimits:
             # for the overall limit (rare): then wait again.
             if now >= self._next_send.get(chat, 0.0):
                 break
+            if writes:
+                self.gate.finish()  # the slot let through goes unused
         if group is not None:
             group.record(now, min(messages, group.limit))
         self._next_send[chat] = now + self.chat_interval

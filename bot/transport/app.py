@@ -43,6 +43,7 @@ from bot.transport.desk_setup import DeskSetup
 from bot.transport.inbox import UpdateInbox
 from bot.transport.polling import DurablePolling
 from bot.transport.profile import set_profile
+from bot.transport.response_types import KeepResponseTypes
 from bot.transport.servers import Servers
 from bot.transport.startup import wait_for_telegram
 from bot.transport.webhook import DurableWebhook
@@ -63,6 +64,7 @@ def create_bot(
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
     hook = metrics.on_retry_after if metrics is not None else None
     session.middleware(FloodControlMiddleware(flood_limits, on_retry_after=hook))
+    session.middleware(KeepResponseTypes())
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,

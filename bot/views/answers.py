@@ -8,18 +8,32 @@ from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.licensing.models import CheckResult, Delayed, Found, LicenseCheck, NotFound
+from bot.licensing.models import CheckResult, Delayed, Found, NotFound
 from bot.views.format import fit, fmt_date
-from bot.views.status import license_line
+from bot.views.status import bitrix_inactive, license_line, renew_rule
 
 
 def paste_answer(
-    results: list[CheckResult], today: date, *, capped: tuple[int, int] | None = None
+    results: list[CheckResult],
+    today: date,
+    *,
+    capped: tuple[int, int] | None = None,
+    status_sent: bool = False,
 ) -> str:
-    """The reply to a paste: what the backend said about each claim."""
+    """The reply to a paste: what the backend said about each claim.
+
+    `status_sent`: the status itself, sent and pinned, was the answer; only what it does
+    not say is left (a claim that differs from the server, not found, delayed), or "".
+    """
     parts: list[str] = []
     verified = [r for r in results if isinstance(r, Found)]
-    if verified:
+    if status_sent:
+        for found in verified:
+            differences = list(_differences(found, today))
+            if differences:
+                parts.append(license_line(found.check, today))
+                parts.extend(differences)
+    elif verified:
         parts.append(_("Checked with the license server:"))
         for found in verified:
             parts.append(license_line(found.check, today))
@@ -53,22 +67,7 @@ def paste_answer(
                 "Send the rest in a separate message."
             ).format(total=capped[0], limit=capped[1])
         )
-    return fit(parts)
-
-
-def renew_rule() -> str:
-    return _(
-        "To get support and updates, renew the license. It can be renewed only while the "
-        "site's 1C-Bitrix license is active; the new term appears in the module and here "
-        "within 30 minutes of activation."
-    )
-
-
-def bitrix_inactive(check: LicenseCheck) -> str:
-    return _(
-        "⚠️ The 1C-Bitrix license of the site {site} is not active: renew it first, then "
-        "the module's license."
-    ).format(site=escape(check.site or ""))
+    return fit(parts) if parts else ""
 
 
 def rate_limited() -> str:

@@ -12,8 +12,11 @@ from bot.views.answers import paste_answer
 from bot.views.format import fit
 
 
-def picture_answer(results: list[CheckResult], today: date, capped: tuple[int, int] | None) -> str:
-    """The reply to a picture: the IDs read, then what the backend said about each."""
+def picture_answer(
+    results: list[CheckResult], today: date, capped: tuple[int, int] | None, status_sent: bool
+) -> str:
+    """The reply to a picture: the IDs read, then what the backend said about each (beyond
+    the status, when that was sent as the answer)."""
     parts = [
         _("📷 Read from the picture: Request ID <code>{request_id}</code>").format(
             request_id=escape(result.request_id)
@@ -22,7 +25,8 @@ def picture_answer(results: list[CheckResult], today: date, capped: tuple[int, i
     ]
     checked: list[CheckResult] = [r for r in results if not isinstance(r, NotFound)]
     if checked or capped is not None:
-        parts.append(paste_answer(checked, today, capped=capped))
+        told = paste_answer(checked, today, capped=capped, status_sent=status_sent)
+        parts.extend([told] if told else [])
     for result in results:
         if isinstance(result, NotFound):
             parts.append(picture_misread(result.request_id))

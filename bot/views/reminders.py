@@ -8,8 +8,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.licensing.models import LicenseCheck
 from bot.licensing.schedule import ENDED, LAST_DAY
-from bot.views.answers import bitrix_inactive
 from bot.views.format import days_left, demo_mark, fit, fmt_date, module_title
+from bot.views.status import bitrix_inactive
 
 
 def reminder_text(stage: str, check: LicenseCheck, today: date) -> str:

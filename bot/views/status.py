@@ -29,6 +29,21 @@ def license_line(check: LicenseCheck, today: date) -> str:
     )
 
 
+def renew_rule() -> str:
+    return _(
+        "To get support and updates, renew the license. It can be renewed only while the "
+        "site's 1C-Bitrix license is active; the new term appears in the module and here "
+        "within 30 minutes of activation."
+    )
+
+
+def bitrix_inactive(check: LicenseCheck) -> str:
+    return _(
+        "⚠️ The 1C-Bitrix license of the site {site} is not active: renew it first, then "
+        "the module's license."
+    ).format(site=escape(check.site or ""))
+
+
 def _ends(check: LicenseCheck, today: date) -> date:
     if check.expires_on is not None:
         return check.expires_on
@@ -92,6 +107,10 @@ def status_text(
         if agent:
             line += "\n" + agent_details(stored, now)
         blocks.append(line)
+        if stored.check.bitrix_license_active is False:
+            blocks.append(bitrix_inactive(stored.check))
+    if any(not stored.check.is_supported(now.date()) for stored in licenses):
+        blocks.append(renew_rule())  # the status may be the very answer to the paste
     footer = _("<i>Updated {when}</i>").format(when=fmt_time(now))
     verdict = verdict_line([stored.check for stored in licenses], now.date())
     return fit([f"{verdict}\n{title}", *blocks], footer=footer)

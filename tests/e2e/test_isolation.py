@@ -43,7 +43,7 @@ async def test_a_customer_in_another_chat_learns_nothing_of_chat_a(
     telegram.send_text(room_a, owner, widget_text(RID_A, expires))
     await telegram.wait_for(lambda: telegram.pinned.get(room_a["id"]))
     telegram.send_text(room_a, agent, "/license")
-    agents_status = await telegram.wait_sent(room_a["id"], 3)
+    agents_status = await telegram.wait_sent(room_a["id"], 2)  # the pinned status, /license
     [button_a] = agents_status[-1].button_data
     a_calls = backend.calls_for(RID_A)
     secrets = [

@@ -24,11 +24,15 @@ async def test_private_paste_gets_one_answer_one_pin_and_a_row(
     paste = telegram.send_text(chat, alice, widget_text(RID, expires))
 
     pinned_id = await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]))
-    answer, status = telegram.messages_in(chat["id"])
-    assert answer.reply_to_message_id == paste["message_id"]
-    assert "Лицензия проверена" in answer.plain_text
-    assert f"поддержка до {ru(expires)} — осталось 120 дней" in answer.plain_text
+    [status] = telegram.messages_in(chat["id"])  # the answer is the status, pinned: 2 calls
+    assert status.reply_to_message_id == paste["message_id"]
+    assert status.plain_text.startswith(f"✅ Поддержка до {ru(expires)}")
+    assert f"поддержка до {ru(expires)} — осталось 120 дней" in status.plain_text
     assert pinned_id == status.message_id
+    assert [c.method for c in telegram.calls if c.chat_id == chat["id"]] == [
+        "sendMessage",
+        "pinChatMessage",
+    ]
     assert "МойСклад: Синхронизация товаров по API" in status.plain_text
     assert f"до {ru(expires)} — осталось 120 дней" in status.plain_text
     assert rows(db_path, "SELECT chat_id, request_id, license_id, expires_on FROM licenses") == [
@@ -106,7 +110,8 @@ async def test_expired_license_gets_renewal_button_and_rule(telegram, backend, s
     chat = f.private_chat(alice)
     telegram.send_text(chat, alice, widget_text(RID, ended, status="expired"))
     await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]))
-    answer, status = telegram.messages_in(chat["id"])
+    [status] = telegram.messages_in(chat["id"])
+    answer = status  # the status itself answers a chat's first paste
     assert f"лицензия истекла {ru(ended)}" in answer.plain_text
     assert "только при активной лицензии 1С-Битрикс" in answer.plain_text
     assert [b["url"] for b in answer.buttons] == ["https://example.ru/renew/L-1042"]
@@ -120,10 +125,12 @@ async def test_active_claim_with_past_backend_date_is_expired(telegram, backend,
     alice = f.user("Alice")
     chat = f.private_chat(alice)
     telegram.send_text(chat, alice, widget_text(RID, today + timedelta(days=300)))
-    await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]))
-    answer = telegram.messages_in(chat["id"])[0].plain_text
-    assert "лицензия истекла" in answer
-    assert "по данным сервера лицензий она не активна" in answer
+    pinned = await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]))
+    status, note = await telegram.wait_sent(chat["id"], 2)
+    assert status.message_id == pinned and "лицензия истекла" in status.plain_text
+    # what the pinned status does not say comes in a reply of its own
+    assert "по данным сервера лицензий она не активна" in note.plain_text
+    assert "по данным сервера лицензий" not in status.plain_text
 
 
 async def test_demo_license_is_marked_demo(telegram, backend, start_bot):

@@ -100,10 +100,12 @@ async def test_photo_of_an_active_license_is_served_like_a_paste(
     photo = telegram.send_photo(chat, alice, telegram_photo(settings_page(RID, scale=2.0)))
 
     pinned_id = await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]), REAL_READ)
-    answer, status = telegram.messages_in(chat["id"])
+    # the status answers, pinned; what was read from the picture follows in a reply
+    status, answer = await telegram.wait_sent(chat["id"], 2, REAL_READ)
     assert answer.reply_to_message_id == photo["message_id"]
+    assert status.reply_to_message_id == photo["message_id"]
     assert f"Прочитано с картинки: Request ID {RID}" in answer.plain_text
-    assert "осталось 120 дней" in answer.plain_text
+    assert "осталось 120 дней" in status.plain_text
     assert pinned_id == status.message_id
     assert "МойСклад: Синхронизация товаров по API" in status.plain_text
     assert telegram.calls_to("sendChatAction"), "the customer saw nothing while it was read"
@@ -206,6 +208,7 @@ async def test_too_large_and_a_crashed_worker_get_answers(telegram, backend, pic
 
     telegram.send_photo(chat, alice, f"die-once:{RID}".encode())
     await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]), 20)
+    await telegram.wait_sent(chat["id"], 3, 10)  # too large; the status; what was read
     assert any(f"Request ID {RID}" in t for t in texts(telegram, chat["id"]))
     assert bot.app.ocr is not None and bot.app.ocr.worker_starts == 2
 
@@ -239,6 +242,6 @@ async def test_a_picture_read_when_the_bot_stops_is_answered_after_the_restart(
     assert rows(db_path, "SELECT COUNT(*) FROM inbox") == [(1,)]
 
     await picture_bot(stand_in=0.1)
-    [answer] = await telegram.wait_sent(chat["id"], 1, 20)
+    [_status, answer] = await telegram.wait_sent(chat["id"], 2, 20)
     assert f"Прочитано с картинки: Request ID {RID}" in answer.plain_text
     await eventually(lambda: rows(db_path, "SELECT COUNT(*) FROM inbox") == [(0,)])

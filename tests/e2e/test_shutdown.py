@@ -62,8 +62,9 @@ async def test_sigterm_finishes_the_running_paste_and_logs_json_lines(
     lines += rest.decode().splitlines(keepends=True)
 
     assert proc.returncode == 0, "".join(lines)[-2000:]
-    [answer, _status] = telegram.sent_to(chat["id"])
-    assert "Лицензия проверена" in answer.plain_text
+    [answer] = telegram.sent_to(chat["id"])  # the status, pinned, is the answer
+    assert answer.message_id == telegram.pinned.get(chat["id"])
+    assert "Техническая поддержка в этом чате" in answer.plain_text
     assert rows(db_path, "SELECT COUNT(*) FROM inbox") == [(0,)]
     events = [json.loads(line) for line in lines if line.strip()]  # every line parses
     [paste] = [e for e in events if e.get("verdict")]

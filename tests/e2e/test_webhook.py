@@ -45,8 +45,8 @@ async def test_webhook_is_registered_and_a_posted_paste_is_answered(telegram, ba
 
     assert (status, body) == (200, "{}")
     answer = (await telegram.wait_sent(chat["id"], 1))[0]
-    assert "Лицензия проверена" in answer.plain_text
-    await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]))
+    assert "Техническая поддержка в этом чате" in answer.plain_text  # the status answers
+    await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]) == answer.message_id)
     # the webhook server also answers /healthz and /metrics
     assert await get(url + "/healthz") == (200, "ok\n")
     await wait_metrics(url, lambda m: m.get("bot_pastes_total") == 1)
@@ -100,6 +100,6 @@ async def test_update_in_flight_at_restart_is_answered_after_it(
     backend.release()
     await start_bot(**HOOK)
     answer = (await telegram.wait_sent(chat["id"], 1))[0]
-    assert "Лицензия проверена" in answer.plain_text
-    await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]))
+    assert "Техническая поддержка в этом чате" in answer.plain_text  # the status answers
+    await telegram.wait_for(lambda: telegram.pinned.get(chat["id"]) == answer.message_id)
     await eventually(lambda: rows(db_path, "SELECT COUNT(*) FROM inbox") == [(0,)])

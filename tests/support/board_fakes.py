@@ -32,6 +32,7 @@ class FakeChats:
     fail_edit: list[TelegramAPIError] = field(default_factory=list)
     fail_pin: list[TelegramAPIError] = field(default_factory=list)
     migrated: list[tuple[int, int]] = field(default_factory=list)
+    replies_to: dict[int, int | None] = field(default_factory=dict)  # message id → replied
     gone: list[int] = field(default_factory=list)
     _next_id: int = 100
 
@@ -52,8 +53,11 @@ class FakeChats:
         self.pinned[chat_id] = message_id
 
     # --- Delivery
-    async def send(self, chat_id: int, text: str, *, markup: Any = None) -> SimpleNamespace:
+    async def send(
+        self, chat_id: int, text: str, *, reply_to: int | None = None, markup: Any = None
+    ) -> SimpleNamespace:
         self._next_id += 1
+        self.replies_to[self._next_id] = reply_to
         self.messages[(chat_id, self._next_id)] = text
         return SimpleNamespace(message_id=self._next_id, chat=SimpleNamespace(id=chat_id))
 

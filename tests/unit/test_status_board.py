@@ -141,3 +141,26 @@ async def test_a_migrated_group_gets_its_status_under_the_new_id(board, chats, r
     [status] = chats.sent_to(new)
     assert MODULE in status
     assert chats.pinned[new] == repo.chats[new].status_message_id
+
+
+async def test_a_first_paste_is_answered_by_the_status_itself(board, chats, repo) -> None:
+    assert await board.answer(CHAT, reply_to=7)
+    [status] = chats.sent_to(CHAT)
+    message_id = repo.chats[CHAT].status_message_id
+    assert MODULE in status and chats.replies_to[message_id] == 7
+    assert chats.pinned[CHAT] == message_id
+
+
+async def test_a_chat_with_a_status_is_not_answered_by_a_new_one(board, chats, repo) -> None:
+    await board.refresh(CHAT)
+    assert not await board.answer(CHAT, reply_to=7)
+    assert len(chats.sent_to(CHAT)) == 1 and chats.edits == []
+
+
+async def test_no_status_answers_for_unknown_inactive_and_empty_chats(board, chats, repo):
+    repo.add_chat(-5, active=False)
+    licensed(repo, chat_id=-5)
+    repo.add_chat(-6)  # known, no license
+    for chat_id in (-4, -5, -6):
+        assert not await board.answer(chat_id, reply_to=7)
+    assert chats.messages == {} and chats.pinned == {}
