@@ -9,8 +9,9 @@ right before it is sent:
   Telegram receives a request between those two moments, so however the network or a
   busy event loop bunches requests on the way, Telegram cannot see more than 28 in any
   second; sustained, 28 per (1 s + the answer's latency), about 27.5 a second;
-- per chat: at least CHAT_INTERVAL (1.05 s) between two messages to one chat;
-- per group: at most 19 messages in any 60 s.
+- per chat: at least CHAT_INTERVAL (1.05 s) from one message's answer to the next message;
+- per group: at most 19 messages in any 60 s, each counted (like the overall limit) until a
+  window after its answer; copyMessages and sendMediaGroup of N count N.
 
 Writes waiting for the overall limit go in order of priority: answers to people who are
 waiting first, background work (reminders, the daily status refresh, the digest) after;
@@ -132,11 +133,11 @@ class SlidingWindow:
         else:
             self._times.extend([now] * count)
 
-    def finish(self, now: float) -> None:
-        """An event let through earlier got its answer (only with `until_answered`)."""
-        if self.until_answered and self.in_flight:
-            self.in_flight -= 1
-            self._times.append(now)
+    def finish(self, now: float, count: int = 1) -> None:
+        """`count` events let through earlier got their answer (only with `until_answered`)."""
+        count = min(count, self.in_flight) if self.until_answered else 0
+        self.in_flight -= count
+        self._times.extend([now] * count)
 
 
 class PriorityGate:
@@ -255,9 +256,10 @@ class FloodLimits:
             if not self._chat_users[chat]:
                 del self._chat_users[chat], self._chat_locks[chat]
 
-    def done(self, api_method: str, chat_id: int | str | None) -> None:
-        """A request ended: it frees its overall slot a window from now, and the chat's next
-        message waits a full interval from now. Every acquire() is followed by one done().
+    def done(self, api_method: str, chat_id: int | str | None, messages: int = 1) -> None:
+        """A request ended: it frees its overall slot a window from now, its group's slots a
+        group window from now, and the chat's next message waits a full interval from now.
+        Every acquire() is followed by one done().
 
         Telegram counts from when the request reached it, which is between acquire() and
         now; a request delayed on the way would otherwise shorten the gap Telegram sees.
@@ -265,9 +267,11 @@ class FloodLimits:
         if api_method.startswith(WRITE_PREFIXES):
             self.gate.finish()
         chat = self._chat(api_method, chat_id)
+        now = asyncio.get_running_loop().time()
+        if chat is not None and chat in self._groups:
+            self._groups[chat].finish(now, messages)
         if chat is not None and chat in self._next_send:
-            after = asyncio.get_running_loop().time() + self.chat_interval
-            self._next_send[chat] = max(self._next_send[chat], after)
+            self._next_send[chat] = max(self._next_send[chat], now + self.chat_interval)
 
     async def _chat_turn(self, chat: int, writes: bool, messages: int = 1) -> None:
         loop = asyncio.get_running_loop()
@@ -276,7 +280,10 @@ class FloodLimits:
             now = loop.time()
             wait = self._next_send.get(chat, 0.0) - now
             if group is not None:
-                wait = max(wait, group.wait(now, messages) or 0.0)  # no flight in a group
+                # None: the group's minute is full of messages still in flight (rare: the
+                # chat's interval runs from the previous answer); look again an interval on.
+                group_wait = group.wait(now, messages)
+                wait = max(wait, self.chat_interval if group_wait is None else group_wait)
             if wait > 0:  # the chat's turn, or the group's minute, is still to come
                 await asyncio.sleep(wait)
                 continue
@@ -299,7 +306,11 @@ class FloodLimits:
     def _group(self, chat_id: int) -> SlidingWindow:
         window = self._groups.get(chat_id)
         if window is None:
-            window = self._groups[chat_id] = SlidingWindow(PER_GROUP, self.group_window)
+            # Counted from each answer: Telegram saw the message before it answered, so a
+            # message delayed on the way cannot squeeze a 20th into anybody's minute.
+            window = self._groups[chat_id] = SlidingWindow(
+                PER_GROUP, self.group_window, until_answered=True
+            )
             if len(self._groups) > self.max_chats:
                 self._groups.popitem(last=False)
         else:
@@ -345,6 +356,6 @@ class FloodControlMiddleware(BaseRequestMiddleware):
                     "flood control on %s (chat %s): waiting %ss", api_method, chat_id, retry_after
                 )
             finally:
-                self.limits.done(api_method, chat_id)
+                self.limits.done(api_method, chat_id, messages)
             await asyncio.sleep(retry_after)
         raise AssertionError("unreachable")
