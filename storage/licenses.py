@@ -8,6 +8,7 @@ import aiosqlite
 
 from bot.licensing.models import Claim, LicenseCheck
 from bot.licensing.records import ChatSeen, Resolution, StoredLicense, Verdict, Waiting
+from storage.chat_cache import ChatLanguageCache
 from storage.chats import write_chat
 from storage.db import Database
 from storage.pending import drop_pending, write_waiting
@@ -85,6 +86,7 @@ class LicenseStore:
     """Reads and writes of the licenses table."""
 
     db: Database
+    chat_cache: ChatLanguageCache
 
     async def record_found(
         self,
@@ -139,6 +141,8 @@ class LicenseStore:
                 await write_verdict(conn, chat_id, verdict, requested_by, verified_at, now)
             if waiting:
                 await write_waiting(conn, chat_id, waiting, requested_by, reply_to, now)
+        if chat is not None:
+            self.chat_cache.row_written(chat_id, chat.language)
 
     async def licenses_for_chat(self, chat_id: int) -> list[StoredLicense]:
         async with self.db.reading() as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storage.chat_cache import ChatLanguageCache
 from storage.chats import ChatStore
 from storage.conversations import ConversationStore
 from storage.db import Database
@@ -29,3 +30,4 @@ class Repository(
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.chat_cache = ChatLanguageCache()
