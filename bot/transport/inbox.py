@@ -54,13 +54,25 @@ class UpdateInbox:
         self._tasks: set[asyncio.Task[None]] = set()
         self._gate = asyncio.Lock()  # an update is either replayed or spawned live, not both
         self._live = False
+        # Handled updates not yet deleted from disk, and the task deleting them. A crash
+        # before their delete lands replays them: an answered update answered again, the
+        # at-least-once trade-off of the inbox. They are deleted as soon as the database is
+        # free (those finishing meanwhile join the next delete), and at the latest with the
+        # next poll batch's write, so at most about one batch's worth is ever at risk.
+        self._done: list[int] = []
+        self._deleting: asyncio.Task[None] | None = None
 
     async def accept(self, updates: list[Update], next_offset: int) -> None:
         """Write updates to disk, then start handling them (once the inbox was replayed)."""
         async with self._gate:
-            await self.repo.inbox_add(
-                [(u.update_id, update_json(u)) for u in updates], next_offset
-            )
+            done, self._done = self._done, []
+            try:
+                await self.repo.inbox_add(
+                    [(u.update_id, update_json(u)) for u in updates], next_offset, done=done
+                )
+            except BaseException:
+                self._done.extend(done)
+                raise
             if self._live:
                 for update in updates:
                     self._spawn(update)
@@ -108,7 +120,20 @@ class UpdateInbox:
                 await self.dp.feed_update(self.bot, update)
             except Exception:
                 logger.exception("update %s failed outside the error handlers", update.update_id)
-            await self.repo.inbox_done(update.update_id)
+        self._done.append(update.update_id)
+        if self._deleting is None or self._deleting.done():
+            self._deleting = asyncio.create_task(self._delete_done(), name="inbox-delete")
+
+    async def _delete_done(self) -> None:
+        """Delete handled updates, many per transaction, until none is left."""
+        while self._done:
+            done, self._done = self._done, []
+            try:
+                await self.repo.inbox_done_many(done)
+            except Exception:  # still on disk: deleted with the next batch, else replayed
+                logger.exception("could not delete %s handled update(s)", len(done))
+                self._done.extend(done)
+                return
 
     @property
     def live(self) -> bool:
@@ -122,11 +147,18 @@ class UpdateInbox:
     async def drain(self) -> None:
         """Give running handlers a few seconds; the rest stay in the inbox for next start."""
         self._live = False
-        if not self._tasks:
-            return
-        _done, pending = await asyncio.wait(set(self._tasks), timeout=self.drain_seconds)
-        for task in pending:
-            task.cancel()
-        if pending:
-            logger.warning("%s update(s) left in the inbox for the next start", len(pending))
-            await asyncio.wait(pending)
+        if self._tasks:
+            _done, pending = await asyncio.wait(set(self._tasks), timeout=self.drain_seconds)
+            for task in pending:
+                task.cancel()
+            if pending:
+                logger.warning("%s update(s) left in the inbox for the next start", len(pending))
+                await asyncio.wait(pending)
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Wait until every handled update is deleted from disk."""
+        while self._deleting is not None and not self._deleting.done():
+            await self._deleting
+        if self._done:  # finished while no delete ran (cancelled handlers)
+            await self._delete_done()
