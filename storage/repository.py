@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storage.chat_cache import ChatLanguageCache
+from storage.chat_status import ChatStatusStore
 from storage.chats import ChatStore
 from storage.conversations import ConversationStore
 from storage.db import Database
@@ -17,6 +18,7 @@ from storage.reminders import ReminderStore
 
 class Repository(
     ChatStore,
+    ChatStatusStore,
     LicenseStore,
     PendingStore,
     InboxStore,
