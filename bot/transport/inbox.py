@@ -16,6 +16,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from pydantic_core import PydanticSerializationError
 
+from bot.transport.inbox_done import HandledUpdates
 from bot.transport.updates import ChatLocks, update_chat_id
 from storage.repository import Repository
 
@@ -54,24 +55,18 @@ class UpdateInbox:
         self._tasks: set[asyncio.Task[None]] = set()
         self._gate = asyncio.Lock()  # an update is either replayed or spawned live, not both
         self._live = False
-        # Handled updates not yet deleted from disk, and the task deleting them. A crash
-        # before their delete lands replays them: an answered update answered again, the
-        # at-least-once trade-off of the inbox. They are deleted as soon as the database is
-        # free (those finishing meanwhile join the next delete), and at the latest with the
-        # next poll batch's write, so at most about one batch's worth is ever at risk.
-        self._done: list[int] = []
-        self._deleting: asyncio.Task[None] | None = None
+        self.handled = HandledUpdates(repo)  # deleted from disk in batches
 
     async def accept(self, updates: list[Update], next_offset: int) -> None:
         """Write updates to disk, then start handling them (once the inbox was replayed)."""
         async with self._gate:
-            done, self._done = self._done, []
+            done = self.handled.take()  # deleted in the same transaction
             try:
                 await self.repo.inbox_add(
                     [(u.update_id, update_json(u)) for u in updates], next_offset, done=done
                 )
             except BaseException:
-                self._done.extend(done)
+                self.handled.give_back(done)
                 raise
             if self._live:
                 for update in updates:
@@ -85,6 +80,7 @@ class UpdateInbox:
         if replayed:
             logger.info("replaying %s update(s) from the inbox", len(replayed))
             await asyncio.wait(replayed)
+            await self.handled.settle()
         return len(replayed)
 
     async def _spawn_stored(self) -> list[asyncio.Task[None]]:
@@ -120,20 +116,7 @@ class UpdateInbox:
                 await self.dp.feed_update(self.bot, update)
             except Exception:
                 logger.exception("update %s failed outside the error handlers", update.update_id)
-        self._done.append(update.update_id)
-        if self._deleting is None or self._deleting.done():
-            self._deleting = asyncio.create_task(self._delete_done(), name="inbox-delete")
-
-    async def _delete_done(self) -> None:
-        """Delete handled updates, many per transaction, until none is left."""
-        while self._done:
-            done, self._done = self._done, []
-            try:
-                await self.repo.inbox_done_many(done)
-            except Exception:  # still on disk: deleted with the next batch, else replayed
-                logger.exception("could not delete %s handled update(s)", len(done))
-                self._done.extend(done)
-                return
+        self.handled.add(update.update_id)
 
     @property
     def live(self) -> bool:
@@ -154,11 +137,4 @@ class UpdateInbox:
             if pending:
                 logger.warning("%s update(s) left in the inbox for the next start", len(pending))
                 await asyncio.wait(pending)
-        await self.settle()
-
-    async def settle(self) -> None:
-        """Wait until every handled update is deleted from disk."""
-        while self._deleting is not None and not self._deleting.done():
-            await self._deleting
-        if self._done:  # finished while no delete ran (cancelled handlers)
-            await self._delete_done()
+        await self.handled.settle()
