@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-import aiosqlite
-
 from bot.licensing.records import ChatSeen
+from storage.batch import Writer
 from storage.chat_cache import UNKNOWN_CHAT, ChatLanguageCache, Known
 from storage.db import Database
 from storage.records import ChatRecord
 from storage.rows import chat_row, now_text
 
 
-async def write_chat(conn: aiosqlite.Connection, chat_id: int, seen: ChatSeen, now: str) -> None:
+async def write_chat(conn: Writer, chat_id: int, seen: ChatSeen, now: str) -> None:
     """Inside a transaction: the chat row as a paste shows it, active, with a language."""
     await conn.execute(
         """INSERT INTO chats (chat_id, type, title, active, language, created_at, updated_at)
@@ -26,7 +25,7 @@ async def write_chat(conn: aiosqlite.Connection, chat_id: int, seen: ChatSeen, n
     await _reactivate_licenses(conn, chat_id)
 
 
-async def _reactivate_licenses(conn: aiosqlite.Connection, chat_id: int) -> None:
+async def _reactivate_licenses(conn: Writer, chat_id: int) -> None:
     # Back after being blocked or removed: let the scheduler look at its licenses.
     await conn.execute(
         "UPDATE licenses SET next_check_at = 0 WHERE chat_id = ? AND next_check_at IS NULL"
