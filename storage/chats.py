@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-import aiosqlite
-
 from bot.licensing.records import ChatSeen
+from storage.batch import Writer
+from storage.chat_cache import UNKNOWN_CHAT, ChatLanguageCache, Known
 from storage.db import Database
 from storage.records import ChatRecord
 from storage.rows import chat_row, now_text
 
 
-async def write_chat(conn: aiosqlite.Connection, chat_id: int, seen: ChatSeen, now: str) -> None:
+async def write_chat(conn: Writer, chat_id: int, seen: ChatSeen, now: str) -> None:
     """Inside a transaction: the chat row as a paste shows it, active, with a language."""
     await conn.execute(
         """INSERT INTO chats (chat_id, type, title, active, language, created_at, updated_at)
@@ -25,7 +25,7 @@ async def write_chat(conn: aiosqlite.Connection, chat_id: int, seen: ChatSeen, n
     await _reactivate_licenses(conn, chat_id)
 
 
-async def _reactivate_licenses(conn: aiosqlite.Connection, chat_id: int) -> None:
+async def _reactivate_licenses(conn: Writer, chat_id: int) -> None:
     # Back after being blocked or removed: let the scheduler look at its licenses.
     await conn.execute(
         "UPDATE licenses SET next_check_at = 0 WHERE chat_id = ? AND next_check_at IS NULL"
@@ -38,6 +38,7 @@ class ChatStore:
     """Reads and writes of the chats table (and moving a chat's rows to a new id)."""
 
     db: Database
+    chat_cache: ChatLanguageCache
 
     async def upsert_chat(self, chat_id: int, chat_type: str, title: str | None) -> None:
         now = now_text()
@@ -50,6 +51,7 @@ class ChatStore:
                 (chat_id, chat_type, title, now, now),
             )
             await _reactivate_licenses(conn, chat_id)
+        self.chat_cache.row_written(chat_id, None)
 
     async def get_chat(self, chat_id: int) -> ChatRecord | None:
         async with self.db.reading() as conn:
@@ -75,15 +77,26 @@ class ChatStore:
 
     async def chat_language(self, chat_id: int) -> str | None:
         """The chat's language, None if the chat is unknown or has none yet."""
+        return (await self.chat_known_language(chat_id))[1]
+
+    async def chat_known_language(self, chat_id: int) -> Known:
+        """(the chat has a row, its language), from memory when the bot has seen it."""
+        cached = self.chat_cache.get(chat_id)
+        if cached is not None:
+            return cached
         async with self.db.reading() as conn:
             rows = await conn.execute_fetchall(
                 "SELECT language FROM chats WHERE chat_id = ?", (chat_id,)
             )
-        return next(iter(rows))[0] if rows else None
+        row = next(iter(rows), None)
+        known: Known = (True, row[0]) if row is not None else UNKNOWN_CHAT
+        self.chat_cache.put(chat_id, known)
+        return known
 
     async def set_chat_language(self, chat_id: int, language: str) -> None:
         """Set the language of a known chat (an unknown chat is left unknown)."""
-        await self._update_chat(chat_id, "language", language)
+        changed = await self._update_chat(chat_id, "language", language)
+        self.chat_cache.put(chat_id, (True, language) if changed else UNKNOWN_CHAT)
 
     async def adopt_chat_language(self, chat_id: int, language: str) -> None:
         """Give a known chat this language unless it already has one."""
@@ -93,18 +106,28 @@ class ChatStore:
                 " AND language IS NULL",
                 (language, now_text(), chat_id),
             )
+        self.chat_cache.forget(chat_id)  # read again: the row may have had one already
 
     async def set_pin_problem_notified(self, chat_id: int, notified: bool) -> None:
         await self._update_chat(chat_id, "pin_problem_notified", int(notified))
 
-    async def _update_chat(self, chat_id: int, column: str, value: object) -> None:
-        await self.db.write_one(
+    async def _update_chat(self, chat_id: int, column: str, value: object) -> int:
+        return await self.db.write_one(
             f"UPDATE chats SET {column} = ?, updated_at = ? WHERE chat_id = ?",
             (value, now_text(), chat_id),
         )
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: its licenses and pending checks follow the new id."""
+        self.chat_cache.forget(old_id)
+        self.chat_cache.forget(new_id)
+        try:
+            await self._migrate_chat(old_id, new_id)
+        finally:
+            self.chat_cache.forget(old_id)
+            self.chat_cache.forget(new_id)
+
+    async def _migrate_chat(self, old_id: int, new_id: int) -> None:
         async with self.db.transaction() as conn:
             cursor = await conn.execute("SELECT 1 FROM chats WHERE chat_id = ?", (old_id,))
             if await cursor.fetchone() is None:

@@ -8,10 +8,11 @@ import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import aiosqlite
 
+from storage.batch import Batch
 from storage.migrations import MIGRATIONS
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,15 @@ class Database:
         async with self._lock:
             cursor = await self._retry_busy(lambda: self.conn.execute(sql, params))
             return cursor.rowcount
+
+    async def write_batch(self, batch: Batch) -> None:
+        """The batch's statements as one transaction, in one call on SQLite's thread."""
+        async with self._lock:
+            conn = self.conn
+            # aiosqlite's own dispatch (every execute goes through it), given the whole
+            # transaction at once instead of one statement per hop.
+            dispatch = cast(Callable[..., Awaitable[None]], conn._execute)
+            await self._retry_busy(lambda: dispatch(batch.run, conn._conn))
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+import aiosqlite
 
 from storage.db import Database
 from storage.rows import now_text
+
+CHUNK = 500  # ids per DELETE (SQLite allows 32766 parameters; kept well below)
+
+
+def _delete_sql(count: int) -> str:
+    return f"DELETE FROM inbox WHERE update_id IN ({', '.join('?' * count)})"
+
+
+async def _delete(conn: aiosqlite.Connection, update_ids: Sequence[int]) -> None:
+    for start in range(0, len(update_ids), CHUNK):
+        chunk = update_ids[start : start + CHUNK]
+        await conn.execute(_delete_sql(len(chunk)), tuple(chunk))
 
 
 class InboxStore:
@@ -13,9 +27,14 @@ class InboxStore:
 
     db: Database
 
-    async def inbox_add(self, updates: Iterable[tuple[int, str]], next_offset: int) -> None:
+    async def inbox_add(
+        self, updates: Iterable[tuple[int, str]], next_offset: int, *, done: Sequence[int] = ()
+    ) -> None:
+        """A poll batch and the offset past it; `done`: handled updates deleted with it."""
         now = now_text()
         async with self.db.transaction() as conn:
+            if done:
+                await _delete(conn, done)
             await conn.executemany(
                 "INSERT OR IGNORE INTO inbox (update_id, payload, received_at) VALUES (?, ?, ?)",
                 [(update_id, payload, now) for update_id, payload in updates],
@@ -42,6 +61,12 @@ class InboxStore:
 
     async def inbox_done(self, update_id: int) -> None:
         await self.db.write_one("DELETE FROM inbox WHERE update_id = ?", (update_id,))
+
+    async def inbox_done_many(self, update_ids: Sequence[int]) -> None:
+        """Handled updates off the inbox, in one statement (its own transaction)."""
+        for start in range(0, len(update_ids), CHUNK):
+            chunk = update_ids[start : start + CHUNK]
+            await self.db.write_one(_delete_sql(len(chunk)), tuple(chunk))
 
     async def inbox_size(self) -> int:
         """Updates taken from Telegram and not yet handled."""

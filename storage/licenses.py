@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import aiosqlite
-
 from bot.licensing.models import Claim, LicenseCheck
 from bot.licensing.records import ChatSeen, Resolution, StoredLicense, Verdict, Waiting
+from storage.batch import Batch, Writer
+from storage.chat_cache import ChatLanguageCache
 from storage.chats import write_chat
 from storage.db import Database
 from storage.pending import drop_pending, write_waiting
@@ -16,7 +16,7 @@ from storage.rows import LICENSE_WITH_CHAT, joined_chat, license_row, now_text, 
 
 
 async def write_verdict(
-    conn: aiosqlite.Connection,
+    conn: Writer,
     chat_id: int,
     v: Verdict,
     added_by: int | None,
@@ -85,6 +85,7 @@ class LicenseStore:
     """Reads and writes of the licenses table."""
 
     db: Database
+    chat_cache: ChatLanguageCache
 
     async def record_found(
         self,
@@ -130,15 +131,19 @@ class LicenseStore:
         the update inbox, which hands the paste over again.
         """
         now = now_text()
-        async with self.db.transaction() as conn:
-            if chat is not None:
-                await write_chat(conn, chat_id, chat, now)
-            if answered:
-                await drop_pending(conn, chat_id, answered)
-            for verdict in verdicts:
-                await write_verdict(conn, chat_id, verdict, requested_by, verified_at, now)
-            if waiting:
-                await write_waiting(conn, chat_id, waiting, requested_by, reply_to, now)
+        batch = Batch()  # one hop to SQLite's thread for the whole transaction
+        if chat is not None:
+            await write_chat(batch, chat_id, chat, now)
+        if answered:
+            await drop_pending(batch, chat_id, answered)
+        for verdict in verdicts:
+            await write_verdict(batch, chat_id, verdict, requested_by, verified_at, now)
+        if waiting:
+            await write_waiting(batch, chat_id, waiting, requested_by, reply_to, now)
+        if batch:
+            await self.db.write_batch(batch)
+        if chat is not None:
+            self.chat_cache.row_written(chat_id, chat.language)
 
     async def licenses_for_chat(self, chat_id: int) -> list[StoredLicense]:
         async with self.db.reading() as conn:

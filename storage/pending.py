@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import aiosqlite
-
 from bot.licensing.models import Claim
 from bot.licensing.records import PendingCheck, Resolution, Waiting
+from storage.batch import Writer
 from storage.db import Database
 from storage.rows import now_text, pending_row
 
 
 async def write_waiting(
-    conn: aiosqlite.Connection,
+    conn: Writer,
     chat_id: int,
     waiting: list[Waiting],
     requested_by: int | None,
@@ -52,7 +51,7 @@ async def write_waiting(
     )
 
 
-async def drop_pending(conn: aiosqlite.Connection, chat_id: int, request_ids: list[str]) -> None:
+async def drop_pending(conn: Writer, chat_id: int, request_ids: list[str]) -> None:
     """Inside a transaction: claims answered now need no row."""
     await conn.executemany(
         "DELETE FROM pending_checks WHERE chat_id = ? AND request_id = ?",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from storage.chat_cache import ChatLanguageCache
+from storage.chat_status import ChatStatusStore
 from storage.chats import ChatStore
 from storage.conversations import ConversationStore
 from storage.db import Database
@@ -16,6 +18,7 @@ from storage.reminders import ReminderStore
 
 class Repository(
     ChatStore,
+    ChatStatusStore,
     LicenseStore,
     PendingStore,
     InboxStore,
@@ -29,3 +32,4 @@ class Repository(
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.chat_cache = ChatLanguageCache()

@@ -49,15 +49,14 @@ async def on_license(
             return
         await lookup(message, command.args, repo, service, clock)
         return
-    licenses = await repo.licenses_for_chat(message.chat.id)
+    licenses, waiting = await repo.licenses_and_waiting(message.chat.id)
     now = clock.now()
     markup = renewal_keyboard(
         (s.check for s in licenses),
         now.date(),
         recheck_chat_id=message.chat.id if is_agent and licenses else None,
     )
-    waiting = await repo.waiting_in_chat(message.chat.id)
-    text = status_text(licenses, now, agent=is_agent, waiting=[p.request_id for p in waiting])
+    text = status_text(licenses, now, agent=is_agent, waiting=waiting)
     await message.answer(text, reply_markup=markup)
 
 

@@ -57,11 +57,11 @@ class ChatLanguageMiddleware(I18nMiddleware):
         if chat is None:
             return personal
         repo: Repository = data["repo"]
-        stored = await repo.chat_language(chat.id)
+        known, stored = await repo.chat_known_language(chat.id)  # from memory once seen
         if chat.type == "private":
             # The person may have switched Telegram's language (or the chat is from before
             # languages); a chat not stored yet takes it when it is (membership, paste).
-            if stored != personal and await repo.get_chat(chat.id) is not None:
+            if known and stored != personal:
                 await repo.set_chat_language(chat.id, personal)
             return personal
         return stored if stored in LANGUAGES else personal

@@ -71,14 +71,13 @@ class StatusBoard:
         and pinned, two calls. False when the chat already has one (or nothing to show): the
         caller replies and `refresh` edits it in place."""
         async with self._lock(chat_id):
-            chat = await self.repo.get_chat(chat_id)
+            chat, licenses = await self.repo.chat_with_licenses(chat_id)
             if chat is None or not chat.active or chat.status_message_id is not None:
+                return False
+            if not licenses:
                 return False
             try:
                 async with self.languages.speaking_to(chat_id):
-                    licenses = await self.repo.licenses_for_chat(chat_id)
-                    if not licenses:
-                        return False
                     text, markup = self._render(licenses)
                     await self._send_and_pin(
                         chat_id, text, markup, chat.pin_problem_notified, reply_to=reply_to
@@ -93,17 +92,16 @@ class StatusBoard:
         return status_text(licenses, now), markup
 
     async def _refresh(self, chat_id: int, create: bool) -> None:
-        chat = await self.repo.get_chat(chat_id)
+        chat, licenses = await self.repo.chat_with_licenses(chat_id)
         if chat is None or not chat.active:
             return
         if chat.status_message_id is None and not create:
             return
         async with self.languages.speaking_to(chat_id):
-            await self._show(chat)
+            await self._show(chat, licenses)
 
-    async def _show(self, chat: ChatRecord) -> None:
+    async def _show(self, chat: ChatRecord, licenses: list[StoredLicense]) -> None:
         chat_id = chat.chat_id
-        licenses = await self.repo.licenses_for_chat(chat_id)
         text, markup = self._render(licenses)
         if chat.status_message_id is not None:
             try:

@@ -16,6 +16,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.types import Update
 from pydantic_core import PydanticSerializationError
 
+from bot.transport.inbox_done import HandledUpdates
 from bot.transport.updates import ChatLocks, update_chat_id
 from storage.repository import Repository
 
@@ -54,13 +55,19 @@ class UpdateInbox:
         self._tasks: set[asyncio.Task[None]] = set()
         self._gate = asyncio.Lock()  # an update is either replayed or spawned live, not both
         self._live = False
+        self.handled = HandledUpdates(repo)  # deleted from disk in batches
 
     async def accept(self, updates: list[Update], next_offset: int) -> None:
         """Write updates to disk, then start handling them (once the inbox was replayed)."""
         async with self._gate:
-            await self.repo.inbox_add(
-                [(u.update_id, update_json(u)) for u in updates], next_offset
-            )
+            done = self.handled.take()  # deleted in the same transaction
+            try:
+                await self.repo.inbox_add(
+                    [(u.update_id, update_json(u)) for u in updates], next_offset, done=done
+                )
+            except BaseException:
+                self.handled.give_back(done)
+                raise
             if self._live:
                 for update in updates:
                     self._spawn(update)
@@ -73,6 +80,7 @@ class UpdateInbox:
         if replayed:
             logger.info("replaying %s update(s) from the inbox", len(replayed))
             await asyncio.wait(replayed)
+            await self.handled.settle()
         return len(replayed)
 
     async def _spawn_stored(self) -> list[asyncio.Task[None]]:
@@ -108,7 +116,7 @@ class UpdateInbox:
                 await self.dp.feed_update(self.bot, update)
             except Exception:
                 logger.exception("update %s failed outside the error handlers", update.update_id)
-            await self.repo.inbox_done(update.update_id)
+        self.handled.add(update.update_id)
 
     @property
     def live(self) -> bool:
@@ -122,11 +130,11 @@ class UpdateInbox:
     async def drain(self) -> None:
         """Give running handlers a few seconds; the rest stay in the inbox for next start."""
         self._live = False
-        if not self._tasks:
-            return
-        _done, pending = await asyncio.wait(set(self._tasks), timeout=self.drain_seconds)
-        for task in pending:
-            task.cancel()
-        if pending:
-            logger.warning("%s update(s) left in the inbox for the next start", len(pending))
-            await asyncio.wait(pending)
+        if self._tasks:
+            _done, pending = await asyncio.wait(set(self._tasks), timeout=self.drain_seconds)
+            for task in pending:
+                task.cancel()
+            if pending:
+                logger.warning("%s update(s) left in the inbox for the next start", len(pending))
+                await asyncio.wait(pending)
+        await self.handled.settle()

@@ -88,6 +88,12 @@ class FakeRepo:
     async def licenses_for_chat(self, chat_id: int) -> list[StoredLicense]:
         return list(self.licenses.get(chat_id, []))
 
+    async def chat_with_licenses(
+        self, chat_id: int
+    ) -> tuple[ChatRecord | None, list[StoredLicense]]:
+        chat = self.chats.get(chat_id)
+        return chat, list(self.licenses.get(chat_id, [])) if chat else []
+
     async def mark_refreshed(self, chat_id: int, day: date) -> None:
         self.refreshed[chat_id] = day
 
