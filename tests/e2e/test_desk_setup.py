@@ -21,9 +21,12 @@ def clock() -> Clock:
     return morning_clock()  # before 10:00: no digest until the test moves the clock
 
 
-async def started(telegram) -> None:
-    """The start-up check runs before the first getUpdates."""
-    await telegram.wait_for(lambda: telegram.calls_to("getUpdates"), what="polling")
+async def started(telegram, polls_before: int = 0) -> None:
+    """The start-up check runs before the first getUpdates (of this bot: after
+    `polls_before` earlier ones)."""
+    await telegram.wait_for(
+        lambda: len(telegram.calls_to("getUpdates")) > polls_before, what="polling"
+    )
 
 
 def desk_lines(caplog) -> list[str]:
@@ -48,8 +51,9 @@ async def test_forum_with_every_right_gets_an_alerts_topic_once(
         assert menu[:2] == ["queue", "close"] and "ban" in menu
     await bot.stop()
 
+    polls = len(telegram.calls_to("getUpdates"))
     again = await start_bot(support_chat_id=forum["id"])
-    await started(telegram)
+    await started(telegram, polls)
     assert [t.thread_id for t in topics(telegram, forum["id"])] == [alerts.thread_id]
     move_to(clock, 0, 10)
     await again.app.scheduler.sweep()
@@ -75,8 +79,9 @@ async def test_missing_rights_are_said_once_in_log_and_group(telegram, start_bot
     assert telegram.sent_to(forum["id"])[-1].message_thread_id is None
     await bot.stop()
 
+    polls = len(telegram.calls_to("getUpdates"))
     await start_bot(support_chat_id=forum["id"])
-    await started(telegram)
+    await started(telegram, polls)
     assert len([m for m in telegram.sent_to(forum["id"]) if "не хватает" in m.plain_text]) == 1
 
 
