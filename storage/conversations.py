@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import aiosqlite
+
 from storage.db import Database
 from storage.outbox import OutboxItem, insert_item
 from storage.records import Conversation
@@ -42,16 +44,8 @@ class ConversationStore:
         self, customer_id: int, name: str, username: str | None, language: str | None
     ) -> Conversation:
         """Create the customer's conversation, or update who they are."""
-        now = now_text()
         async with self.db.transaction() as conn:
-            await conn.execute(UPSERT, (customer_id, name, username, language, now, now))
-            cursor = await conn.execute(
-                "SELECT * FROM conversations WHERE customer_id = ?", (customer_id,)
-            )
-            row = await cursor.fetchone()
-        if row is None:
-            raise RuntimeError(f"conversation {customer_id} vanished")
-        return conversation_row(row)
+            return await _upsert(conn, customer_id, name, username, language)
 
     async def relay_from_customer(
         self,
@@ -64,17 +58,9 @@ class ConversationStore:
         """Who the customer is, that they wrote (`at`, None for an edit), and the item to relay,
         in one transaction. A closed conversation reopens (the item says so). Nothing is
         queued for a banned customer. True when the item was queued (not seen before)."""
-        now = now_text()
         customer_id = item.customer_id
         async with self.db.transaction() as conn:
-            await conn.execute(UPSERT, (customer_id, name, username, language, now, now))
-            cursor = await conn.execute(
-                "SELECT * FROM conversations WHERE customer_id = ?", (customer_id,)
-            )
-            row = await cursor.fetchone()
-            if row is None:
-                raise RuntimeError(f"conversation {customer_id} vanished")
-            conversation = conversation_row(row)
+            conversation = await _upsert(conn, customer_id, name, username, language)
             if conversation.banned:
                 return conversation, False
             if conversation.closed and at is not None:
@@ -145,3 +131,22 @@ class ConversationStore:
                 f"UPDATE conversations SET {columns}, updated_at = ? WHERE customer_id = ?",
                 (*values.values(), now_text(), customer_id),
             )
+
+
+async def _upsert(
+    conn: aiosqlite.Connection,
+    customer_id: int,
+    name: str,
+    username: str | None,
+    language: str | None,
+) -> Conversation:
+    """Inside a transaction: create the conversation or update who the customer is; read it."""
+    now = now_text()
+    await conn.execute(UPSERT, (customer_id, name, username, language, now, now))
+    cursor = await conn.execute(
+        "SELECT * FROM conversations WHERE customer_id = ?", (customer_id,)
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        raise RuntimeError(f"conversation {customer_id} vanished")
+    return conversation_row(row)

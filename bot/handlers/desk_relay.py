@@ -16,11 +16,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware, Dispatcher, Router
-from aiogram.enums import ContentType
 from aiogram.filters import BaseFilter
 from aiogram.types import Message, TelegramObject
 
-from bot.handlers.filters import FromPerson
+from bot.handlers.filters import PERSON_CONTENT, FromPerson
 from bot.licensing.parser import parse_claims
 from bot.outbound.desk import SupportDesk
 from bot.outbound.outbox import Outbox
@@ -29,27 +28,6 @@ from storage.repository import Repository
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
-# What a person writes (service messages — pins, topic events, members — are not relayed).
-RELAYED = frozenset(
-    {
-        ContentType.TEXT,
-        ContentType.PHOTO,
-        ContentType.DOCUMENT,
-        ContentType.VIDEO,
-        ContentType.ANIMATION,
-        ContentType.AUDIO,
-        ContentType.VOICE,
-        ContentType.VIDEO_NOTE,
-        ContentType.STICKER,
-        ContentType.CONTACT,
-        ContentType.LOCATION,
-        ContentType.VENUE,
-        ContentType.POLL,
-        ContentType.DICE,
-        ContentType.STORY,
-        ContentType.PAID_MEDIA,
-    }
-)
 NOTE_MARK = "!"
 
 
@@ -75,7 +53,7 @@ class CustomerRelay(BaseMiddleware):
             and desk.enabled
             and event.chat.type == "private"
             and _from_person(event)
-            and event.content_type in RELAYED
+            and event.content_type in PERSON_CONTENT
             and not is_command(event)
         ):
             return await handler(event, data)
@@ -102,7 +80,7 @@ class InCustomerTopic(BaseFilter):
         thread = message.message_thread_id
         if not desk.is_forum_chat(message.chat.id) or thread is None:
             return False
-        if not message.is_topic_message or message.content_type not in RELAYED:
+        if not message.is_topic_message or message.content_type not in PERSON_CONTENT:
             return False
         if is_command(message):
             return False

@@ -12,12 +12,11 @@ instead of a spinner.
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, Message
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.handlers.filters import FromPerson
+from bot.handlers.filters import PERSON_CONTENT, FromPerson
 from bot.outbound.desk import SupportDesk
 from bot.views.desk_tools import customer_reply
 from bot.views.help import help_text
@@ -25,27 +24,6 @@ from bot.views.notices import button_stale
 from storage.repository import Repository
 
 AUTO_REPLY_GAP = 12 * 3600.0  # at most one «agents are off» reply per customer in this time
-
-# What a person sends; a screenshot of the widget, say, deserves the help too.
-USER_CONTENT = frozenset(
-    {
-        ContentType.TEXT,
-        ContentType.PHOTO,
-        ContentType.DOCUMENT,
-        ContentType.VIDEO,
-        ContentType.ANIMATION,
-        ContentType.AUDIO,
-        ContentType.VOICE,
-        ContentType.VIDEO_NOTE,
-        ContentType.STICKER,
-        ContentType.CONTACT,
-        ContentType.LOCATION,
-        ContentType.VENUE,
-        ContentType.POLL,
-        ContentType.DICE,
-        ContentType.STORY,
-    }
-)
 
 
 async def on_private_other(
@@ -93,7 +71,7 @@ async def in_private(message: Message) -> bool:
 
 
 async def from_user_content(message: Message) -> bool:
-    return message.content_type in USER_CONTENT
+    return message.content_type in PERSON_CONTENT
 
 
 def get_router() -> Router:

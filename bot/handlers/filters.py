@@ -4,10 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
+from aiogram.enums import ContentType
 from aiogram.filters import BaseFilter
 from aiogram.types import CallbackQuery, Message
 
 from bot.licensing.parser import parse_claims
+
+# What a person writes, as opposed to service messages (a pin, a topic event, members
+# joining): the desk relays it, and in private it deserves an answer (a screenshot too).
+PERSON_CONTENT = frozenset(
+    {
+        ContentType.TEXT,
+        ContentType.PHOTO,
+        ContentType.DOCUMENT,
+        ContentType.VIDEO,
+        ContentType.ANIMATION,
+        ContentType.AUDIO,
+        ContentType.VOICE,
+        ContentType.VIDEO_NOTE,
+        ContentType.STICKER,
+        ContentType.CONTACT,
+        ContentType.LOCATION,
+        ContentType.VENUE,
+        ContentType.POLL,
+        ContentType.DICE,
+        ContentType.STORY,
+        ContentType.PAID_MEDIA,
+    }
+)
 
 
 class IsAgent(BaseFilter):
