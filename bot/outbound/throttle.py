@@ -232,6 +232,8 @@ class FloodLimits:
         self._groups: OrderedDict[int, SlidingWindow] = OrderedDict()
         self._chat_locks: dict[int, asyncio.Lock] = {}
         self._chat_users: dict[int, int] = {}
+        # Chats with a message on its way: the next waits for its answer (set by done()).
+        self._answered: dict[int, asyncio.Event] = {}
 
     @staticmethod
     def _chat(api_method: str, chat_id: int | str | None) -> int | None:
@@ -270,6 +272,9 @@ class FloodLimits:
         now = asyncio.get_running_loop().time()
         if chat is not None and chat in self._groups:
             self._groups[chat].finish(now, messages)
+        answered = self._answered.pop(chat, None) if chat is not None else None
+        if answered is not None:
+            answered.set()
         if chat is not None and chat in self._next_send:
             self._next_send[chat] = max(self._next_send[chat], now + self.chat_interval)
 
@@ -277,6 +282,10 @@ class FloodLimits:
         loop = asyncio.get_running_loop()
         group = self._group(chat) if chat < 0 else None
         while True:
+            answered = self._answered.get(chat)
+            if answered is not None:  # the chat's interval runs from the previous answer
+                await answered.wait()
+                continue
             now = loop.time()
             wait = self._next_send.get(chat, 0.0) - now
             if group is not None:
@@ -296,6 +305,7 @@ class FloodLimits:
                 break
             if writes:
                 self.gate.finish()  # the slot let through goes unused
+        self._answered[chat] = asyncio.Event()
         if group is not None:
             group.record(now, min(messages, group.limit))
         self._next_send[chat] = now + self.chat_interval

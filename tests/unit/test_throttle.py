@@ -249,3 +249,24 @@ def test_the_chat_interval_counts_from_the_end_of_a_slow_request() -> None:
 
     run_virtual(two_sends())
     assert telegram.started == pytest.approx([0.0, 0.5 + 1.05], abs=1e-3)
+
+
+def test_the_next_message_to_a_chat_waits_for_the_previous_answer() -> None:
+    async def scenario() -> float:
+        limits = FloodLimits()
+        loop = asyncio.get_running_loop()
+        await limits.acquire("sendMessage", 42)
+
+        async def answered_late() -> None:
+            await asyncio.sleep(3.0)  # a request three intervals on the way
+            limits.done("sendMessage", 42)
+
+        late = asyncio.create_task(answered_late())
+        await limits.acquire("sendMessage", 42)
+        went = loop.time()
+        limits.done("sendMessage", 42)
+        await late
+        return went
+
+    # Not at 1.05 s, while the first may still be on its way: a full interval after its answer.
+    assert run_virtual(scenario()) == pytest.approx(3.0 + 1.05, abs=1e-3)
