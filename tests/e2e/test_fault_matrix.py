@@ -118,7 +118,10 @@ async def test_fault_matrix(telegram, backend, fast_bot, db_path, kind):
         lambda: rows(db_path, "SELECT last_error FROM pending_checks WHERE attempts >= 2"),
         timeout=10,
     )
-    assert MATRIX[kind] in reason or "circuit open" in reason, reason
+    # A drip trips the whole-answer deadline, or on a loaded machine the read timeout
+    # between two bytes first: both are the timeout they are.
+    also = ("timeout waiting for the backend",) if kind == "drip" else ()
+    assert any(part in reason for part in (MATRIX[kind], "circuit open", *also)), reason
     assert telegram.pinned.get(chat["id"]) is None
     alerts = [m.plain_text for m in alerts_in(telegram, SUPPORT_CHAT)]
     if kind in ("401", "403"):  # the bot is misconfigured: the operator hears of it, once
