@@ -18,7 +18,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import InlineKeyboardMarkup, MessageEntity, ReactionTypeEmoji, ReplyParameters
 
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, person_language
+from bot.i18n import ChatLanguages, person_language
 from bot.outbound.desk import SupportDesk
 from bot.outbound.topics import TopicKeeper, not_modified, thread_gone
 from bot.views import desk_relay as texts
@@ -81,13 +81,13 @@ class Courier:
         repo: Repository,
         desk: SupportDesk,
         topics: TopicKeeper,
-        i18n: Translator,
+        languages: ChatLanguages,
     ) -> None:
         self.bot = bot
         self.repo = repo
         self.desk = desk
         self.topics = topics
-        self.i18n = i18n
+        self.languages = languages
 
     async def deliver(self, items: list[OutboxItem]) -> list[OutboxItem]:
         """Deliver the head (or a batch) and mark it done; returns what was delivered.
@@ -188,7 +188,7 @@ class Courier:
         except TelegramBadRequest as exc:  # text <-> media, or the copy was deleted
             logger.info("customer %s: copy not edited: %s", item.customer_id, exc.message)
             text = item.payload.get("text") or item.payload.get("caption") or ""
-            with self.i18n.speaking(await self._forum_language()):
+            async with self.languages.speaking_to(self.chat_id):
                 note = texts.customer_edited(text)
             await self._in_topic(
                 item.customer_id,
@@ -215,7 +215,7 @@ class Courier:
         return await send(topic)
 
     async def _tell_not_copied(self, item: OutboxItem) -> OutboxItem:
-        with self.i18n.speaking(await self._customer_language(item.customer_id)):
+        with self.languages.translator.speaking(await self._customer_language(item.customer_id)):
             text = texts.not_copied()
         return OutboxItem(item.customer_id, TO_CUSTOMER, TEXT, payload={"text": text})
 
@@ -244,7 +244,7 @@ class Courier:
             if head.kind == TEXT:
                 raise
             logger.warning("customer %s: not delivered: %s", customer_id, exc.message)
-            with self.i18n.speaking(await self._forum_language()):
+            async with self.languages.speaking_to(self.chat_id):
                 note = texts.not_delivered(exc.message)
             return Outcome(then=[self._note(customer_id, note)], error=exc.message)
 
@@ -283,7 +283,8 @@ class Courier:
             if "not found" in exc.message.lower() and "chat" in exc.message.lower():
                 raise
             text = item.payload.get("text") or item.payload.get("caption") or ""
-            with self.i18n.speaking(await self._customer_language(item.customer_id)):
+            language = await self._customer_language(item.customer_id)
+            with self.languages.translator.speaking(language):
                 note = texts.agent_edited(text)
             await self.bot.send_message(
                 item.customer_id,
@@ -299,7 +300,7 @@ class Courier:
         await self.repo.set_blocked(item.customer_id, True)
         if item.kind == TEXT:
             return Outcome(error=reason)  # the bot's own text: nobody is waiting on it
-        with self.i18n.speaking(await self._forum_language()):
+        async with self.languages.speaking_to(self.chat_id):
             note = texts.not_delivered_blocked()
         return Outcome(then=[self._note(item.customer_id, note)], error=reason)
 
@@ -343,10 +344,6 @@ class Courier:
 
     def _note(self, customer_id: int, text: str) -> OutboxItem:
         return OutboxItem(customer_id, TO_TOPIC, NOTE, payload={"text": text})
-
-    async def _forum_language(self) -> str:
-        language = await self.repo.chat_language(self.chat_id)
-        return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
     async def _customer_language(self, customer_id: int) -> str:
         conversation = await self.repo.conversation(customer_id)

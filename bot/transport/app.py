@@ -197,7 +197,7 @@ async def build_app(
         repo,
         desk,
         clock,
-        Courier(bot, repo, desk, topics, i18n),
+        Courier(bot, repo, desk, topics, languages),
         album_wait=album_wait,
         retry_base=retry_base,
     )
